@@ -1,0 +1,2 @@
+/** Values every feature uses: exact money, billing periods, identifiers, per-org clocks. */
+package dev.headroom.core;

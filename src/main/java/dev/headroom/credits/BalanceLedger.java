@@ -1,0 +1,95 @@
+package dev.headroom.credits;
+
+import dev.headroom.core.Money;
+import dev.headroom.organization.OrgCreated;
+import dev.headroom.organization.Plan;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * The Team prepaid balance: an append-only ledger whose sum is cached in {@code balance}, both
+ * changed in the caller's transaction. Each entry records the balance after it, taken from the same
+ * row update, so the ledger reads as a running total.
+ */
+@Service
+public class BalanceLedger {
+    private final JdbcClient jdbc;
+
+    public BalanceLedger(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventListener
+    void onOrgCreated(OrgCreated event) {
+        if (event.org().plan() == Plan.TEAM) {
+            jdbc.sql("insert into balance (org_id, balance_nanos) values (?, 0)")
+                    .param(event.org().id())
+                    .update();
+        }
+    }
+
+    /** The balance, or {@code null} for orgs without one (not Team). */
+    public Long balanceNanos(String orgId) {
+        return jdbc.sql("select balance_nanos from balance where org_id = ?")
+                .param(orgId)
+                .query(Long.class)
+                .optional()
+                .orElse(null);
+    }
+
+    /** Adds an entry (negative for usage) and returns the balance after it. */
+    public Money append(
+            String orgId,
+            Instant at,
+            String kind,
+            Money amount,
+            String reference,
+            String memberId) {
+        long after =
+                jdbc.sql(
+                                "update balance set balance_nanos = balance_nanos + ? where org_id = ?"
+                                        + " returning balance_nanos")
+                        .params(amount.nanos(), orgId)
+                        .query(Long.class)
+                        .single();
+        jdbc.sql(
+                        "insert into balance_entry (org_id, at, kind, amount_nanos, balance_after_nanos,"
+                                + " reference, member_id) values (?, ?, ?, ?, ?, ?, ?)")
+                .params(orgId, Timestamp.from(at), kind, amount.nanos(), after, reference, memberId)
+                .update();
+        return Money.ofNanos(after);
+    }
+
+    public List<BalanceEntry> history(String orgId, int limit, int offset) {
+        return jdbc.sql(
+                        "select at, kind, amount_nanos, balance_after_nanos, member_id from balance_entry"
+                                + " where org_id = ? order by seq desc limit ? offset ?")
+                .params(orgId, limit, offset)
+                .query((rs, n) ->
+                        new BalanceEntry(
+                                rs.getTimestamp(1).toInstant(),
+                                rs.getString(2),
+                                Money.ofNanos(rs.getLong(3)),
+                                Money.ofNanos(rs.getLong(4)),
+                                rs.getString(5)))
+                .list();
+    }
+
+    public long entryCount(String orgId) {
+        return jdbc.sql("select count(*) from balance_entry where org_id = ?")
+                .param(orgId)
+                .query(Long.class)
+                .single();
+    }
+
+    public boolean everFunded(String orgId) {
+        return jdbc.sql("select exists (select 1 from purchase where org_id = ?)")
+                .param(orgId)
+                .query(Boolean.class)
+                .single();
+    }
+}

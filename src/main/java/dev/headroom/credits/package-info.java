@@ -1,0 +1,2 @@
+/** Team prepaid credits: the balance ledger, purchases and the payment provider port. */
+package dev.headroom.credits;

@@ -1,0 +1,145 @@
+package dev.headroom.demo;
+
+import dev.headroom.core.Money;
+import dev.headroom.metering.ExtraUsageScope;
+import dev.headroom.metering.ExtraUsageSettingsService;
+import dev.headroom.organization.ApiKeyService;
+import dev.headroom.organization.KeyRole;
+import dev.headroom.organization.Member;
+import dev.headroom.organization.MemberService;
+import dev.headroom.organization.Org;
+import dev.headroom.organization.OrgService;
+import dev.headroom.organization.Plan;
+import dev.headroom.organization.Role;
+import dev.headroom.organization.SeatType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The demo of the default run: a Team org and a seat-based Enterprise org with a few members,
+ * created once (on an empty database). Their keys are printed and kept in {@code
+ * <data-dir>/demo-keys.txt}.
+ */
+@Component
+@ConditionalOnProperty(name = "headroom.demo.enabled", havingValue = "true")
+class DemoData implements ApplicationRunner {
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
+    private static final String ACTOR = "demo";
+
+    private final OrgService orgs;
+    private final MemberService members;
+    private final ExtraUsageSettingsService settings;
+    private final ApiKeyService keys;
+    private final JdbcClient jdbc;
+    private final Path keyFile;
+
+    DemoData(
+            OrgService orgs,
+            MemberService members,
+            ExtraUsageSettingsService settings,
+            ApiKeyService keys,
+            JdbcClient jdbc,
+            @Value("${headroom.data-dir:./headroom-data}") String dataDir) {
+        this.orgs = orgs;
+        this.members = members;
+        this.settings = settings;
+        this.keys = keys;
+        this.jdbc = jdbc;
+        this.keyFile = Path.of(dataDir, "demo-keys.txt");
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws IOException {
+        if (jdbc.sql("select count(*) from org").query(Long.class).single() > 0) {
+            if (Files.exists(keyFile)) {
+                log.info("Demo keys: {}", keyFile.toAbsolutePath());
+            }
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(
+                "# Headroom demo orgs and their API keys (shown once, kept here for the demo only)");
+        team(lines);
+        enterprise(lines);
+        Files.createDirectories(keyFile.getParent());
+        Files.write(keyFile, lines);
+        log.info("Demo data created:\n  {}", String.join("\n  ", lines));
+    }
+
+    private void team(List<String> lines) {
+        Org org =
+                orgs.create(
+                        new OrgService.NewOrg(
+                                "Acme Robotics", Plan.TEAM, "USD", "UTC", false, null));
+        Member owner =
+                member(
+                        org,
+                        "ada@acme.example",
+                        "Ada Lovelace",
+                        Role.PRIMARY_OWNER,
+                        SeatType.PREMIUM);
+        member(org, "grace@acme.example", "Grace Hopper", Role.ADMIN, SeatType.STANDARD);
+        Member alan =
+                member(org, "alan@acme.example", "Alan Turing", Role.MEMBER, SeatType.STANDARD);
+        member(org, "edsger@acme.example", "Edsger Dijkstra", Role.MEMBER, SeatType.PREMIUM);
+        settings.configure(org.id(), true, ExtraUsageScope.ORG, Money.ofUnits(100), null, ACTOR);
+        settings.setOrgLimit(org.id(), Money.ofUnits(500), ACTOR);
+        settings.setMemberLimit(org.id(), alan.id(), Money.ofUnits(50), ACTOR);
+        describe(lines, org, owner);
+    }
+
+    private void enterprise(List<String> lines) {
+        Org org =
+                orgs.create(
+                        new OrgService.NewOrg(
+                                "Globex Corporation",
+                                Plan.ENTERPRISE_SEAT,
+                                "USD",
+                                "Europe/Berlin",
+                                false,
+                                null));
+        Member owner =
+                member(
+                        org,
+                        "hank@globex.example",
+                        "Hank Scorpio",
+                        Role.PRIMARY_OWNER,
+                        SeatType.PREMIUM);
+        member(org, "marge@globex.example", "Marge Bouvier", Role.ADMIN, SeatType.STANDARD);
+        member(org, "homer@globex.example", "Homer Simpson", Role.MEMBER, SeatType.STANDARD);
+        member(org, "lisa@globex.example", "Lisa Simpson", Role.MEMBER, SeatType.PREMIUM);
+        member(org, "frank@globex.example", "Frank Grimes", Role.MEMBER, SeatType.STANDARD);
+        settings.configure(org.id(), true, ExtraUsageScope.ORG, null, null, ACTOR);
+        settings.setOrgLimit(org.id(), Money.ofUnits(2_000), ACTOR);
+        settings.setSeatTypeLimit(org.id(), SeatType.STANDARD, Money.ofUnits(50), ACTOR);
+        settings.setSeatTypeLimit(org.id(), SeatType.PREMIUM, Money.ofUnits(200), ACTOR);
+        describe(lines, org, owner);
+    }
+
+    private Member member(Org org, String email, String name, Role role, SeatType seat) {
+        return members.create(
+                org.id(), new MemberService.NewMember(email, name, role, seat), ACTOR);
+    }
+
+    private void describe(List<String> lines, Org org, Member owner) {
+        lines.add("");
+        lines.add(org.name() + " (" + org.plan() + "): " + org.id());
+        lines.add(
+                "  owner key   ("
+                        + owner.email()
+                        + "): "
+                        + keys.create(org.id(), KeyRole.OWNER, owner.id()).key());
+        lines.add("  service key: " + keys.create(org.id(), KeyRole.SERVICE, null).key());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.headroom.metering;
+
+import dev.headroom.core.ApiException;
+import dev.headroom.organization.MemberService;
+import dev.headroom.organization.Org;
+import dev.headroom.organization.OrgService;
+import dev.headroom.pricing.PriceBookService;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+
+/** XU-16: answers admissions from settled state through the pure {@link AdmissionPolicy}. */
+@Service
+public class AdmissionService {
+    static final Pattern PRODUCT = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    private final OrgService orgs;
+    private final MemberService members;
+    private final PriceBookService prices;
+    private final MemberStateReader states;
+
+    public AdmissionService(
+            OrgService orgs,
+            MemberService members,
+            PriceBookService prices,
+            MemberStateReader states) {
+        this.orgs = orgs;
+        this.members = members;
+        this.prices = prices;
+        this.states = states;
+    }
+
+    public Admission admit(String orgId, String memberId, String product, String model) {
+        Org org = orgs.require(orgId);
+        checkProduct(product);
+        if (prices.resolve(model).isEmpty()) {
+            throw ApiException.validation(
+                    "Unknown model '" + model + "': it is not in the price book.");
+        }
+        if (memberId == null) {
+            throw ApiException.validation("memberId is required.");
+        }
+        return members.find(orgId, memberId)
+                .map(member -> AdmissionPolicy.decide(states.read(org, member).admissionInput()))
+                .orElseGet(AdmissionPolicy::memberUnknown);
+    }
+
+    static void checkProduct(String product) {
+        if (product == null || !PRODUCT.matcher(product).matches()) {
+            throw ApiException.validation(
+                    "product must be CLAUDE, CLAUDE_CODE, COWORK or another id of 1 to 64 letters,"
+                            + " digits or _ . : - characters.");
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.headroom.metering;
+
+import dev.headroom.audit.AuditLog;
+import dev.headroom.core.ApiException;
+import dev.headroom.core.Money;
+import dev.headroom.credits.BalanceLedger;
+import dev.headroom.credits.CreditPurchases;
+import dev.headroom.organization.Member;
+import dev.headroom.organization.MemberService;
+import dev.headroom.organization.Org;
+import dev.headroom.organization.OrgCreated;
+import dev.headroom.organization.OrgService;
+import dev.headroom.organization.Plan;
+import dev.headroom.organization.SeatType;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The owners' extra-usage controls: on/off and scope, caps for the org, per seat type and per
+ * member (XU-8, XU-9, XU-11, XU-12, XU-14). Every change is audited in its own transaction and read
+ * by the very next admission, which loads settings fresh.
+ */
+@Service
+public class ExtraUsageSettingsService {
+    private final JdbcClient jdbc;
+    private final OrgService orgs;
+    private final MemberService members;
+    private final CreditPurchases purchases;
+    private final BalanceLedger ledger;
+    private final AuditLog audit;
+
+    public ExtraUsageSettingsService(
+            JdbcClient jdbc,
+            OrgService orgs,
+            MemberService members,
+            CreditPurchases purchases,
+            BalanceLedger ledger,
+            AuditLog audit) {
+        this.jdbc = jdbc;
+        this.orgs = orgs;
+        this.members = members;
+        this.purchases = purchases;
+        this.ledger = ledger;
+        this.audit = audit;
+    }
+
+    @EventListener
+    void onOrgCreated(OrgCreated event) {
+        jdbc.sql("insert into extra_usage_settings (org_id) values (?)")
+                .param(event.org().id())
+                .update();
+    }
+
+    public ExtraUsageSettings get(String orgId) {
+        return jdbc.sql("select * from extra_usage_settings where org_id = ?")
+                .param(orgId)
+                .query((rs, n) ->
+                        new ExtraUsageSettings(
+                                rs.getBoolean("enabled"),
+                                ExtraUsageScope.valueOf(rs.getString("scope")),
+                                rs.getBoolean("requests_enabled"),
+                                rs.getBoolean("strict"),
+                                nullableLong(rs, "spend_limit_nanos"),
+                                nullableLong(rs, "standard_limit_nanos"),
+                                nullableLong(rs, "premium_limit_nanos")))
+                .optional()
+                .orElse(ExtraUsageSettings.DEFAULT);
+    }
+
+    /**
+     * XU-5, XU-9, XU-14. On a Team org the first enabling needs an initial purchase, charged before
+     * anything is switched on; turning extra usage off keeps balance, caps and history.
+     */
+    @Transactional
+    public ExtraUsageSettings configure(
+            String orgId,
+            boolean enabled,
+            ExtraUsageScope scope,
+            Money initialPurchase,
+            Boolean strict,
+            String actor) {
+        Org org = lockSeatOrg(orgId, "extra usage");
+        if (Boolean.TRUE.equals(strict)) {
+            throw ApiException.validation(
+                    "Strict caps (EX-1) are not available yet; leave strict out or false.");
+        }
+        ExtraUsageSettings before = get(orgId);
+        if (initialPurchase != null) {
+            if (org.plan() != Plan.TEAM) {
+                throw ApiException.planNotSupported(
+                        "initialPurchase applies to TEAM orgs; "
+                                + org.plan()
+                                + " is billed in arrears.");
+            }
+            purchases.purchase(org, initialPurchase, actor);
+        } else if (enabled
+                && !before.enabled()
+                && org.plan() == Plan.TEAM
+                && !ledger.everFunded(orgId)) {
+            throw ApiException.validation(
+                    "Enabling extra usage on a Team org asks for an initial prepaid purchase: give initialPurchase.");
+        }
+        ExtraUsageScope newScope = scope == null ? before.scope() : scope;
+        jdbc.sql("update extra_usage_settings set enabled = ?, scope = ? where org_id = ?")
+                .params(enabled, newScope.name(), orgId)
+                .update();
+        if (before.enabled() != enabled) {
+            audit.record(
+                    orgId,
+                    orgs.now(org),
+                    actor,
+                    "extra_usage.enabled",
+                    orgId,
+                    before.enabled(),
+                    enabled);
+        }
+        if (before.scope() != newScope) {
+            audit.record(
+                    orgId,
+                    orgs.now(org),
+                    actor,
+                    "extra_usage.scope",
+                    orgId,
+                    before.scope(),
+                    newScope);
+        }
+        return get(orgId);
+    }
+
+    /** XU-25: the requests toggle. */
+    @Transactional
+    public ExtraUsageSettings setRequestsEnabled(String orgId, boolean enabled, String actor) {
+        Org org = lockSeatOrg(orgId, "extra-usage requests");
+        if (org.plan() != Plan.ENTERPRISE_SEAT) {
+            throw ApiException.planNotSupported(
+                    "Extra-usage requests exist on ENTERPRISE_SEAT orgs only; this org is "
+                            + org.plan()
+                            + ".");
+        }
+        ExtraUsageSettings before = get(orgId);
+        jdbc.sql("update extra_usage_settings set requests_enabled = ? where org_id = ?")
+                .params(enabled, orgId)
+                .update();
+        audit.record(
+                orgId,
+                orgs.now(org),
+                actor,
+                "extra_usage.requests_enabled",
+                orgId,
+                before.requestsEnabled(),
+                enabled);
+        return get(orgId);
+    }
+
+    /**
+     * XU-8: the org-wide monthly cap, {@code null} for unlimited. On a usage-based org only the
+     * operator may set it (the caller checks that), as the only bound on its metered usage.
+     */
+    @Transactional
+    public ExtraUsageSettings setOrgLimit(String orgId, Money amount, String actor) {
+        Org org = lockOrg(orgId);
+        ExtraUsageSettings before = get(orgId);
+        jdbc.sql("update extra_usage_settings set spend_limit_nanos = ? where org_id = ?")
+                .params(nanos(amount), orgId)
+                .update();
+        audit.record(
+                orgId,
+                orgs.now(org),
+                actor,
+                "spend_limit.org",
+                orgId,
+                show(before.spendLimitNanos()),
+                show(amount));
+        return get(orgId);
+    }
+
+    /** XU-11: a seat type's cap, the per-member default on seat-based Enterprise orgs. */
+    @Transactional
+    public ExtraUsageSettings setSeatTypeLimit(
+            String orgId, SeatType seatType, Money amount, String actor) {
+        Org org = lockSeatOrg(orgId, "seat-type caps");
+        if (org.plan() != Plan.ENTERPRISE_SEAT) {
+            throw ApiException.planNotSupported(
+                    "Seat-type caps exist on ENTERPRISE_SEAT orgs only; on a TEAM org set the org cap or member caps.");
+        }
+        ExtraUsageSettings before = get(orgId);
+        String column =
+                seatType == SeatType.STANDARD ? "standard_limit_nanos" : "premium_limit_nanos";
+        jdbc.sql("update extra_usage_settings set " + column + " = ? where org_id = ?")
+                .params(nanos(amount), orgId)
+                .update();
+        audit.record(
+                orgId,
+                orgs.now(org),
+                actor,
+                "spend_limit.seat_type",
+                seatType.name(),
+                show(before.seatTypeLimitNanos(seatType)),
+                show(amount));
+        return get(orgId);
+    }
+
+    /** XU-12: a member's own cap; {@code null} removes it, so the seat type's cap applies again. */
+    @Transactional
+    public Member setMemberLimit(String orgId, String memberId, Money amount, String actor) {
+        Org org = lockSeatOrg(orgId, "member caps");
+        Member member = members.lock(orgId, memberId);
+        jdbc.sql("update member set spend_limit_nanos = ? where org_id = ? and id = ?")
+                .params(nanos(amount), orgId, memberId)
+                .update();
+        audit.record(
+                orgId,
+                orgs.now(org),
+                actor,
+                "spend_limit.member",
+                memberId,
+                show(member.spendLimit() == null ? null : member.spendLimit().nanos()),
+                show(amount));
+        return members.require(orgId, memberId);
+    }
+
+    /** XU-9: switches extra usage on or off for one member, whatever the org's scope. */
+    @Transactional
+    public Member setMemberExtraUsage(
+            String orgId, String memberId, boolean enabled, String actor) {
+        Org org = lockSeatOrg(orgId, "extra usage");
+        Member member = members.lock(orgId, memberId);
+        jdbc.sql("update member set extra_usage = ? where org_id = ? and id = ?")
+                .params(enabled, orgId, memberId)
+                .update();
+        audit.record(
+                orgId,
+                orgs.now(org),
+                actor,
+                "extra_usage.member",
+                memberId,
+                member.extraUsageOverride(),
+                enabled);
+        return members.require(orgId, memberId);
+    }
+
+    // Serialises setting changes of one org; admissions never take this lock.
+    private Org lockOrg(String orgId) {
+        Org org = orgs.require(orgId);
+        jdbc.sql("select org_id from extra_usage_settings where org_id = ? for update")
+                .param(orgId)
+                .query(String.class)
+                .optional();
+        return org;
+    }
+
+    private Org lockSeatOrg(String orgId, String what) {
+        Org org = lockOrg(orgId);
+        if (!org.plan().hasSeats()) {
+            throw ApiException.planNotSupported(
+                    "ENTERPRISE_USAGE orgs are billed by consumption from the first token: "
+                            + what
+                            + " does not apply to this plan.");
+        }
+        return org;
+    }
+
+    private static Long nanos(Money amount) {
+        return amount == null ? null : amount.nanos();
+    }
+
+    private static String show(Long nanos) {
+        return nanos == null ? "Unlimited" : Money.ofNanos(nanos).toDecimalString();
+    }
+
+    private static String show(Money amount) {
+        return amount == null ? "Unlimited" : amount.toDecimalString();
+    }
+
+    private static Long nullableLong(java.sql.ResultSet rs, String column)
+            throws java.sql.SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.headroom.metering;
+
+import dev.headroom.core.BillingPeriod;
+import dev.headroom.organization.Member;
+import dev.headroom.organization.Org;
+import java.time.Instant;
+import java.util.List;
+
+/** A member's settled usage state at one instant, as admission and the usage view read it. */
+public record MemberState(
+        Org org,
+        Member member,
+        ExtraUsageSettings settings,
+        Instant now,
+        BillingPeriod period,
+        List<WindowState> windows,
+        EffectiveCap cap,
+        long memberMtdNanos,
+        long orgMtdNanos,
+        Long balanceNanos,
+        RequestAction requestAction) {
+
+    public AdmissionInput admissionInput() {
+        return new AdmissionInput(
+                org.plan(),
+                org.suspended(),
+                windows,
+                org.plan().hasSeats() && settings.eligible(member.extraUsageOverride()),
+                cap,
+                memberMtdNanos,
+                settings.spendLimitNanos(),
+                orgMtdNanos,
+                balanceNanos,
+                period.end(),
+                requestAction);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.headroom.metering;
+
+import org.springframework.stereotype.Service;
+
+/** Read-only spend figures for views and other features. */
+@Service
+public class MeteringTotals {
+    private final UsageStore usage;
+
+    MeteringTotals(UsageStore usage) {
+        this.usage = usage;
+    }
+
+    public long orgExtraNanos(String orgId, String period) {
+        return usage.orgExtraNanos(orgId, period);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.headroom.metering;
+
+import dev.headroom.core.ApiException;
+import dev.headroom.core.BillingPeriod;
+import dev.headroom.core.Money;
+import dev.headroom.credits.BalanceLedger;
+import dev.headroom.organization.Member;
+import dev.headroom.organization.MemberService;
+import dev.headroom.organization.Org;
+import dev.headroom.organization.OrgService;
+import dev.headroom.organization.Plan;
+import dev.headroom.organization.SeatType;
+import dev.headroom.pricing.CostCalculator;
+import dev.headroom.pricing.PriceBookService;
+import dev.headroom.pricing.PriceVersion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * XU-17 – XU-19: settles usage reports. A batch is one transaction: the usage events (unique per
+ * org and request id), the windows, member and org spend counters and the Team balance debits are
+ * written together, and the caller is answered only after the commit (EX-10).
+ */
+@Service
+public class SettlementService {
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final int MAX_BATCH = 1_000;
+    private static final int RACE_RETRIES = 3;
+
+    private final OrgService orgs;
+    private final MemberService members;
+    private final PriceBookService prices;
+    private final ExtraUsageSettingsService settings;
+    private final IncludedAllowances allowances;
+    private final UsageStore usage;
+    private final UsageEvents events;
+    private final BalanceLedger ledger;
+    private final TransactionTemplate tx;
+
+    public SettlementService(
+            OrgService orgs,
+            MemberService members,
+            PriceBookService prices,
+            ExtraUsageSettingsService settings,
+            IncludedAllowances allowances,
+            UsageStore usage,
+            UsageEvents events,
+            BalanceLedger ledger,
+            TransactionTemplate tx) {
+        this.orgs = orgs;
+        this.members = members;
+        this.prices = prices;
+        this.settings = settings;
+        this.allowances = allowances;
+        this.usage = usage;
+        this.events = events;
+        this.ledger = ledger;
+        this.tx = tx;
+    }
+
+    public Settlement settle(UsageReport report) {
+        return settleAll(List.of(report)).getFirst();
+    }
+
+    /** Settles all reports or none; answers in the order given. */
+    public List<Settlement> settleAll(List<UsageReport> reports) {
+        if (reports.isEmpty()) {
+            throw ApiException.validation("items must hold at least one usage report.");
+        }
+        if (reports.size() > MAX_BATCH) {
+            throw ApiException.validation("A batch holds at most " + MAX_BATCH + " usage reports.");
+        }
+        String orgId = reports.getFirst().orgId();
+        Org org = orgs.require(orgId);
+        Instant now = orgs.now(org);
+        Map<UsageReport, PriceVersion> priced = new HashMap<>();
+        for (int i = 0; i < reports.size(); i++) {
+            UsageReport report = reports.get(i);
+            validate(report, orgId, now, reports.size() > 1 ? "items[" + i + "]: " : "");
+            priced.put(report, prices.priceAt(report.model(), report.timestamp()));
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(status -> settleInTransaction(org, reports, priced));
+            } catch (UsageEvents.ConcurrentInsert race) {
+                // Another transaction stored one of these request ids first; the retry answers it
+                // as a duplicate (or a conflict) from the stored row.
+                if (attempt == RACE_RETRIES) {
+                    throw ApiException.conflict(
+                            "The same request id is being settled concurrently; retry.");
+                }
+            }
+        }
+    }
+
+    private List<Settlement> settleInTransaction(
+            Org org, List<UsageReport> reports, Map<UsageReport, PriceVersion> priced) {
+        Set<String> memberIds = new TreeSet<>();
+        reports.forEach(r -> memberIds.add(r.memberId()));
+        Map<String, Member> locked = new HashMap<>();
+        members.lockAll(org.id(), List.copyOf(memberIds)).forEach(m -> locked.put(m.id(), m));
+        for (String id : memberIds) {
+            if (!locked.containsKey(id)) {
+                throw ApiException.notFound(
+                        "Member '" + id + "' does not exist in organisation '" + org.id() + "'.");
+            }
+        }
+        ExtraUsageSettings s = settings.get(org.id());
+        Map<String, UsageEvents.Stored> stored =
+                events.find(org.id(), reports.stream().map(UsageReport::requestId).toList());
+        Map<SeatType, List<WindowAllowance>> allowanceBySeat = new EnumMap<>(SeatType.class);
+        Map<String, Map<String, WindowUsage>> windowsByMember = new HashMap<>();
+        Map<String, long[]> memberPeriodDeltas = new LinkedHashMap<>();
+        Map<String, long[]> orgPeriodDeltas = new LinkedHashMap<>();
+        List<UsageEvents.NewEvent> newEvents = new ArrayList<>();
+        List<Settlement> results = new ArrayList<>(reports.size());
+
+        for (UsageReport report : reports) {
+            String hash = report.contentHash();
+            UsageEvents.Stored previous = stored.get(report.requestId());
+            if (previous != null) {
+                if (!previous.contentHash().equals(hash)) {
+                    throw ApiException.conflict(
+                            "Request id '"
+                                    + report.requestId()
+                                    + "' was already reported with different content; the first report stands.");
+                }
+                results.add(previous.settlement().asDuplicate());
+                continue;
+            }
+            Member member = locked.get(report.memberId());
+            List<WindowAllowance> windowAllowances =
+                    member.seatType() == null
+                            ? List.of()
+                            : allowanceBySeat.computeIfAbsent(
+                                    member.seatType(), seat -> allowances.forSeat(org.id(), seat));
+            Map<String, WindowUsage> windows =
+                    windowsByMember.computeIfAbsent(member.id(), id -> usage.windows(org.id(), id));
+            long cost = CostCalculator.costNanos(priced.get(report), report.usage());
+            SettlementSplit split;
+            if (org.plan() == Plan.ENTERPRISE_USAGE) {
+                split = new SettlementSplit(0, cost);
+            } else {
+                long remaining =
+                        IncludedUsage.remainingNanos(
+                                IncludedUsage.at(windowAllowances, windows, report.timestamp()));
+                split =
+                        SettlementSplit.of(
+                                cost, remaining, s.eligible(member.extraUsageOverride()));
+                for (WindowUsage charged :
+                        IncludedUsage.charge(
+                                windowAllowances,
+                                windows,
+                                report.timestamp(),
+                                split.includedNanos())) {
+                    windows.put(charged.name(), charged);
+                }
+            }
+            String period = BillingPeriod.containing(report.timestamp(), org.timeZone()).key();
+            add(memberPeriodDeltas, member.id() + "\u0000" + period, split);
+            add(orgPeriodDeltas, period, split);
+            Settlement settlement =
+                    new Settlement(
+                            report.requestId(),
+                            cost,
+                            split.includedNanos(),
+                            split.extraNanos(),
+                            false);
+            newEvents.add(
+                    new UsageEvents.NewEvent(
+                            report,
+                            priced.get(report).model(),
+                            member.seatType(),
+                            period,
+                            hash,
+                            settlement));
+            stored.put(report.requestId(), new UsageEvents.Stored(hash, settlement));
+            results.add(settlement);
+        }
+
+        Instant receivedAt = orgs.now(org);
+        events.insertAll(org.id(), newEvents, receivedAt);
+        windowsByMember.forEach((memberId, windows) ->
+                usage.saveWindows(org.id(), memberId, List.copyOf(windows.values())));
+        memberPeriodDeltas.forEach((key, d) -> {
+            String[] parts = key.split("\u0000");
+            usage.addMemberSpend(org.id(), parts[0], parts[1], d[0], d[1]);
+        });
+        orgPeriodDeltas.forEach((period, d) -> usage.addOrgSpend(org.id(), period, d[0], d[1]));
+        if (org.plan() == Plan.TEAM) {
+            for (UsageEvents.NewEvent event : newEvents) {
+                long extra = event.settlement().extraNanos();
+                if (extra > 0) {
+                    ledger.append(
+                            org.id(),
+                            event.report().timestamp(),
+                            "USAGE",
+                            Money.ofNanos(-extra),
+                            event.report().requestId(),
+                            event.report().memberId());
+                }
+            }
+        }
+        return results;
+    }
+
+    private static void add(Map<String, long[]> deltas, String key, SettlementSplit split) {
+        long[] d = deltas.computeIfAbsent(key, k -> new long[2]);
+        d[0] = Math.addExact(d[0], split.includedNanos());
+        d[1] = Math.addExact(d[1], split.extraNanos());
+    }
+
+    private static void validate(UsageReport report, String orgId, Instant now, String where) {
+        if (report.requestId() == null
+                || report.requestId().isBlank()
+                || report.requestId().length() > 200) {
+            throw ApiException.validation(where + "requestId is required (1 to 200 characters).");
+        }
+        if (!orgId.equals(report.orgId())) {
+            throw ApiException.validation(
+                    where + "all items of a batch must belong to one organisation.");
+        }
+        if (report.memberId() == null) {
+            throw ApiException.validation(where + "memberId is required.");
+        }
+        try {
+            AdmissionService.checkProduct(report.product());
+        } catch (ApiException e) {
+            throw ApiException.validation(where + e.getMessage());
+        }
+        if (report.timestamp() == null) {
+            throw ApiException.validation(where + "timestamp is required.");
+        }
+        if (report.timestamp().isAfter(now.plus(MAX_CLOCK_SKEW))) {
+            throw ApiException.validation(
+                    where
+                            + "timestamp "
+                            + report.timestamp()
+                            + " is more than 5 minutes ahead of the organisation's clock ("
+                            + now
+                            + ").");
+        }
+        if (report.usage() == null) {
+            throw ApiException.validation(where + "usage is required.");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.headroom.organization.web;
+
+import dev.headroom.core.web.Json;
+import dev.headroom.organization.Caller;
+import dev.headroom.organization.Member;
+import dev.headroom.organization.MemberService;
+import dev.headroom.organization.Role;
+import dev.headroom.organization.SeatType;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Adds members and changes their role or seat type (owners). */
+@RestController
+@RequestMapping("/api/v1/orgs/{org}/members")
+public class MemberController {
+    private final MemberService members;
+
+    public MemberController(MemberService members) {
+        this.members = members;
+    }
+
+    public record CreateMember(String email, String name, Role role, SeatType seatType) {}
+
+    public record UpdateMember(Role role, SeatType seatType) {}
+
+    public record MemberJson(
+            String id,
+            String email,
+            String name,
+            Role role,
+            SeatType seatType,
+            Boolean extraUsage,
+            String spendLimit) {
+        public static MemberJson of(Member m) {
+            return new MemberJson(
+                    m.id(),
+                    m.email(),
+                    m.name(),
+                    m.role(),
+                    m.seatType(),
+                    m.extraUsageOverride(),
+                    Json.money(m.spendLimit()));
+        }
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    public MemberJson create(
+            Caller caller, @PathVariable("org") String orgId, @RequestBody CreateMember body) {
+        caller.requireRole(orgId, Role.OWNER);
+        return MemberJson.of(
+                members.create(
+                        orgId,
+                        new MemberService.NewMember(
+                                body.email(), body.name(), body.role(), body.seatType()),
+                        caller.actor()));
+    }
+
+    @PatchMapping("/{member}")
+    public MemberJson update(
+            Caller caller,
+            @PathVariable("org") String orgId,
+            @PathVariable("member") String memberId,
+            @RequestBody UpdateMember body) {
+        caller.requireRole(orgId, Role.OWNER);
+        return MemberJson.of(
+                members.update(orgId, memberId, body.role(), body.seatType(), caller.actor()));
+    }
+}
