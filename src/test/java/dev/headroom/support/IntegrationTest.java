@@ -1,0 +1,34 @@
+package dev.headroom.support;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Base of the integration tests: the whole application on a real port, on an embedded PostgreSQL
+ * (one per test JVM, shared by every test class through Spring's context cache). Tests isolate
+ * themselves by creating their own orgs.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "headroom.embedded.ephemeral=true",
+            "headroom.demo.enabled=false",
+            "headroom.operator-key=" + IntegrationTest.OPERATOR_KEY
+        })
+public abstract class IntegrationTest {
+    public static final String OPERATOR_KEY = "test-operator-key";
+
+    @LocalServerPort protected int port;
+
+    protected Api operator() {
+        return new Api("http://localhost:" + port, OPERATOR_KEY);
+    }
+
+    protected Api anonymous() {
+        return new Api("http://localhost:" + port, null);
+    }
+
+    protected Scenario scenario() {
+        return new Scenario(operator());
+    }
+}
