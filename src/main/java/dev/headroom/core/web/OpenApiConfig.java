@@ -5,19 +5,12 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The OpenAPI document at {@code /v3/api-docs} (EX-6). */
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfig {
-    static {
-        // The caller is resolved from the bearer key, never sent as a parameter.
-        SpringDocUtils.getConfig()
-                .addRequestWrapperToIgnore(dev.headroom.organization.Caller.class);
-    }
-
     @Bean
     OpenAPI headroomOpenApi() {
         return new OpenAPI()

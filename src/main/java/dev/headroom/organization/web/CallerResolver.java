@@ -3,6 +3,7 @@ package dev.headroom.organization.web;
 import dev.headroom.core.ApiException;
 import dev.headroom.organization.Caller;
 import java.util.List;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
@@ -15,6 +16,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /** Hands the authenticated {@link Caller} to controller methods that declare one. */
 @Configuration
 public class CallerResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
+    static {
+        // The caller comes from the bearer key, never from a request parameter.
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    }
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {

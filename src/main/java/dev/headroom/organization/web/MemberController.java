@@ -1,8 +1,7 @@
 package dev.headroom.organization.web;
 
-import dev.headroom.core.web.Json;
 import dev.headroom.organization.Caller;
-import dev.headroom.organization.Member;
+import dev.headroom.organization.MemberJson;
 import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Role;
 import dev.headroom.organization.SeatType;
@@ -28,26 +27,6 @@ public class MemberController {
     public record CreateMember(String email, String name, Role role, SeatType seatType) {}
 
     public record UpdateMember(Role role, SeatType seatType) {}
-
-    public record MemberJson(
-            String id,
-            String email,
-            String name,
-            Role role,
-            SeatType seatType,
-            Boolean extraUsage,
-            String spendLimit) {
-        public static MemberJson of(Member m) {
-            return new MemberJson(
-                    m.id(),
-                    m.email(),
-                    m.name(),
-                    m.role(),
-                    m.seatType(),
-                    m.extraUsageOverride(),
-                    Json.money(m.spendLimit()));
-        }
-    }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)

@@ -1,4 +1,4 @@
-package dev.headroom.audit.web;
+package dev.headroom.organization.web;
 
 import dev.headroom.audit.AuditEntry;
 import dev.headroom.audit.AuditLog;
