@@ -139,7 +139,7 @@ class DemoData implements ApplicationRunner {
                 "  owner key   ("
                         + owner.email()
                         + "): "
-                        + keys.create(org.id(), KeyRole.OWNER, owner.id()).key());
-        lines.add("  service key: " + keys.create(org.id(), KeyRole.SERVICE, null).key());
+                        + keys.create(org.id(), KeyRole.OWNER, owner.id(), ACTOR).key());
+        lines.add("  service key: " + keys.create(org.id(), KeyRole.SERVICE, null, ACTOR).key());
     }
 }

@@ -30,6 +30,8 @@ public class ApiKeyService {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final MemberService members;
+    private final dev.headroom.audit.AuditLog audit;
+    private final OrgService orgs;
     private final byte[] operatorKeyHash;
     // Keys cannot be changed once created, so a found key may be cached for good.
     private final Map<String, Caller.OrgKey> cache = new ConcurrentHashMap<>();
@@ -38,10 +40,14 @@ public class ApiKeyService {
             JdbcClient jdbc,
             Clock clock,
             MemberService members,
+            dev.headroom.audit.AuditLog audit,
+            OrgService orgs,
             @Value("${headroom.operator-key:${HEADROOM_OPERATOR_KEY:}}") String operatorKey) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.members = members;
+        this.audit = audit;
+        this.orgs = orgs;
         if (operatorKey == null || operatorKey.isBlank()) {
             operatorKey = "hr_op_" + Ids.random(40);
             log.warn(
@@ -54,7 +60,7 @@ public class ApiKeyService {
     public record NewKey(String id, String key, KeyRole role, String memberId) {}
 
     @Transactional
-    public NewKey create(String orgId, KeyRole role, String memberId) {
+    public NewKey create(String orgId, KeyRole role, String memberId, String actor) {
         if (role == null) {
             throw ApiException.validation("role is required: OWNER, ADMIN, SERVICE or MEMBER.");
         }
@@ -96,6 +102,8 @@ public class ApiKeyService {
                         memberId,
                         Timestamp.from(clock.instant()))
                 .update();
+        Org org = orgs.require(orgId);
+        audit.record(orgId, orgs.now(org), actor, "api_key.create", id, null, role + (memberId == null ? "" : " for " + memberId));
         return new NewKey(id, key, role, memberId);
     }
 

@@ -76,6 +76,13 @@ public class ApiErrors {
         return respond(406, "NOT_ACCEPTABLE", "This endpoint answers application/json.");
     }
 
+    /** A concurrent change hit a unique key (two members with one email at once, say). */
+    @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
+    ResponseEntity<Object> integrity(org.springframework.dao.DataIntegrityViolationException e) {
+        log.info("Refused a write that broke a database constraint: {}", e.getMostSpecificCause().getMessage());
+        return respond(409, "CONFLICT", "The change conflicts with existing data; nothing was written.");
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
         log.error("Unexpected failure", e);

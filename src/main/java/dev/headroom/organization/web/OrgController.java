@@ -122,7 +122,7 @@ public class OrgController {
         if (body.role() == null) {
             throw ApiException.validation("role is required: OWNER, ADMIN, SERVICE or MEMBER.");
         }
-        ApiKeyService.NewKey key = keys.create(orgId, body.role(), body.memberId());
+        ApiKeyService.NewKey key = keys.create(orgId, body.role(), body.memberId(), caller.actor());
         return new KeyJson(key.id(), key.key(), key.role(), key.memberId());
     }
 }
