@@ -103,7 +103,14 @@ public class ApiKeyService {
                         Timestamp.from(clock.instant()))
                 .update();
         Org org = orgs.require(orgId);
-        audit.record(orgId, orgs.now(org), actor, "api_key.create", id, null, role + (memberId == null ? "" : " for " + memberId));
+        audit.record(
+                orgId,
+                orgs.now(org),
+                actor,
+                "api_key.create",
+                id,
+                null,
+                role + (memberId == null ? "" : " for " + memberId));
         return new NewKey(id, key, role, memberId);
     }
 

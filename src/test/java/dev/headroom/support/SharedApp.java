@@ -18,12 +18,11 @@ public final class SharedApp {
         if (context == null) {
             context =
                     new SpringApplicationBuilder(HeadroomApplication.class)
-                            .properties(
-                                    "server.port=0",
-                                    "headroom.embedded.ephemeral=true",
-                                    "headroom.demo.enabled=false",
-                                    "headroom.operator-key=" + IntegrationTest.OPERATOR_KEY)
-                            .run();
+                            .run(
+                                    "--server.port=0",
+                                    "--headroom.embedded.ephemeral=true",
+                                    "--headroom.demo.enabled=false",
+                                    "--headroom.operator-key=" + IntegrationTest.OPERATOR_KEY);
             Runtime.getRuntime().addShutdownHook(new Thread(context::close));
         }
         return context;

@@ -79,8 +79,11 @@ public class ApiErrors {
     /** A concurrent change hit a unique key (two members with one email at once, say). */
     @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
     ResponseEntity<Object> integrity(org.springframework.dao.DataIntegrityViolationException e) {
-        log.info("Refused a write that broke a database constraint: {}", e.getMostSpecificCause().getMessage());
-        return respond(409, "CONFLICT", "The change conflicts with existing data; nothing was written.");
+        log.info(
+                "Refused a write that broke a database constraint: {}",
+                e.getMostSpecificCause().getMessage());
+        return respond(
+                409, "CONFLICT", "The change conflicts with existing data; nothing was written.");
     }
 
     @ExceptionHandler(Exception.class)
