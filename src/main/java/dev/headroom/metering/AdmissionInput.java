@@ -19,4 +19,4 @@ public record AdmissionInput(
         long orgMtdNanos,
         Long balanceNanos,
         Instant periodEnd,
-        RequestAction requestAction) {}
+        RequestLink requestLink) {}

@@ -19,7 +19,18 @@ public final class AdmissionPolicy {
     }
 
     public static Admission decide(AdmissionInput in) {
-        RequestAction action = in.requestAction();
+        Admission decision = decideIgnoringRequests(in);
+        RequestAction action =
+                in.requestLink().actionFor(decision instanceof Denied denied ? denied : null);
+        return switch (decision) {
+            case AllowedIncluded a -> new AllowedIncluded(action);
+            case AllowedExtra a -> new AllowedExtra(action);
+            case Denied d -> new Denied(d.reason(), d.resumesAt(), action);
+        };
+    }
+
+    private static Admission decideIgnoringRequests(AdmissionInput in) {
+        RequestAction action = RequestAction.UNAVAILABLE;
         if (in.orgSuspended()) {
             return new Denied(DenialReason.ORG_SUSPENDED, null, RequestAction.UNAVAILABLE);
         }

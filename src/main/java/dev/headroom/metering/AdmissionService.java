@@ -40,8 +40,14 @@ public class AdmissionService {
             throw ApiException.validation("memberId is required.");
         }
         return members.find(orgId, memberId)
-                .map(member -> AdmissionPolicy.decide(states.read(org, member).admissionInput()))
+                .map(member -> states.read(org, member).admission())
                 .orElseGet(AdmissionPolicy::memberUnknown);
+    }
+
+    /** The member's admission right now, whatever the model (for the request link). */
+    public Admission current(String orgId, String memberId) {
+        Org org = orgs.require(orgId);
+        return states.read(org, members.require(orgId, memberId)).admission();
     }
 
     static void checkProduct(String product) {

@@ -18,7 +18,11 @@ public record MemberState(
         long memberMtdNanos,
         long orgMtdNanos,
         Long balanceNanos,
-        RequestAction requestAction) {
+        RequestLink requestLink) {
+
+    public Admission admission() {
+        return AdmissionPolicy.decide(admissionInput());
+    }
 
     public AdmissionInput admissionInput() {
         return new AdmissionInput(
@@ -32,6 +36,6 @@ public record MemberState(
                 orgMtdNanos,
                 balanceNanos,
                 period.end(),
-                requestAction);
+                requestLink);
     }
 }

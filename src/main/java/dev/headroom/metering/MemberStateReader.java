@@ -5,6 +5,7 @@ import dev.headroom.credits.BalanceLedger;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
+import dev.headroom.organization.Plan;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -20,18 +21,29 @@ class MemberStateReader {
     private final IncludedAllowances allowances;
     private final UsageStore usage;
     private final BalanceLedger ledger;
+    private final RequestLinks requests;
 
     MemberStateReader(
             OrgService orgs,
             ExtraUsageSettingsService settings,
             IncludedAllowances allowances,
             UsageStore usage,
-            BalanceLedger ledger) {
+            BalanceLedger ledger,
+            RequestLinks requests) {
         this.orgs = orgs;
         this.settings = settings;
         this.allowances = allowances;
         this.usage = usage;
         this.ledger = ledger;
+        this.requests = requests;
+    }
+
+    private RequestLink requestLink(Org org, Member member, ExtraUsageSettings s, Instant now) {
+        if (org.plan() != Plan.ENTERPRISE_SEAT || !s.requestsEnabled()) {
+            return RequestLink.NONE;
+        }
+        RequestLinks.RequestState state = requests.stateOf(org.id(), member.id(), now);
+        return new RequestLink(state.pending() || !state.coolingDown(), state.pending());
     }
 
     MemberState read(Org org, Member member) {
@@ -60,6 +72,6 @@ class MemberStateReader {
                 usage.memberExtraNanos(org.id(), member.id(), period.key()),
                 usage.orgExtraNanos(org.id(), period.key()),
                 ledger.balanceNanos(org.id()),
-                RequestAction.UNAVAILABLE);
+                requestLink(org, member, s, now));
     }
 }

@@ -46,6 +46,7 @@ public class SettlementService {
     private final UsageEvents events;
     private final BalanceLedger ledger;
     private final TransactionTemplate tx;
+    private final org.springframework.context.ApplicationEventPublisher spendEvents;
 
     public SettlementService(
             OrgService orgs,
@@ -56,7 +57,8 @@ public class SettlementService {
             UsageStore usage,
             UsageEvents events,
             BalanceLedger ledger,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            org.springframework.context.ApplicationEventPublisher spendEvents) {
         this.orgs = orgs;
         this.members = members;
         this.prices = prices;
@@ -66,6 +68,7 @@ public class SettlementService {
         this.events = events;
         this.ledger = ledger;
         this.tx = tx;
+        this.spendEvents = spendEvents;
     }
 
     public Settlement settle(UsageReport report) {
@@ -192,11 +195,38 @@ public class SettlementService {
         events.insertAll(org.id(), newEvents, receivedAt);
         windowsByMember.forEach((memberId, windows) ->
                 usage.saveWindows(org.id(), memberId, List.copyOf(windows.values())));
+        String currentPeriod = BillingPeriod.containing(receivedAt, org.timeZone()).key();
         memberPeriodDeltas.forEach((key, d) -> {
             String[] parts = key.split("\u0000");
-            usage.addMemberSpend(org.id(), parts[0], parts[1], d[0], d[1]);
+            long after = usage.addMemberSpend(org.id(), parts[0], parts[1], d[0], d[1]);
+            if (d[1] > 0 && parts[1].equals(currentPeriod)) {
+                Member member = locked.get(parts[0]);
+                EffectiveCap cap =
+                        org.plan().hasSeats()
+                                ? EffectiveCap.resolve(
+                                        member.spendLimit() == null
+                                                ? null
+                                                : member.spendLimit().nanos(),
+                                        s.seatTypeLimitNanos(member.seatType()))
+                                : EffectiveCap.UNLIMITED;
+                spendEvents.publishEvent(
+                        new ExtraSpendSettled(
+                                org.id(),
+                                member.id(),
+                                parts[1],
+                                after - d[1],
+                                after,
+                                cap.capNanos()));
+            }
         });
-        orgPeriodDeltas.forEach((period, d) -> usage.addOrgSpend(org.id(), period, d[0], d[1]));
+        orgPeriodDeltas.forEach((period, d) -> {
+            long after = usage.addOrgSpend(org.id(), period, d[0], d[1]);
+            if (d[1] > 0 && period.equals(currentPeriod)) {
+                spendEvents.publishEvent(
+                        new ExtraSpendSettled(
+                                org.id(), null, period, after - d[1], after, s.spendLimitNanos()));
+            }
+        });
         if (org.plan() == Plan.TEAM) {
             for (UsageEvents.NewEvent event : newEvents) {
                 long extra = event.settlement().extraNanos();

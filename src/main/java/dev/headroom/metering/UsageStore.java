@@ -77,30 +77,36 @@ class UsageStore {
                 .orElse(0L);
     }
 
-    void addMemberSpend(
+    /** Adds to a member's spend of a period and returns their extra spend after it. */
+    long addMemberSpend(
             String orgId, String memberId, String period, long includedNanos, long extraNanos) {
-        jdbc.sql(
+        return jdbc.sql(
                         """
                         insert into member_period_spend (org_id, member_id, period, included_nanos, extra_nanos)
                         values (?, ?, ?, ?, ?)
                         on conflict (org_id, member_id, period) do update set
                           included_nanos = member_period_spend.included_nanos + excluded.included_nanos,
                           extra_nanos = member_period_spend.extra_nanos + excluded.extra_nanos
+                        returning extra_nanos
                         """)
                 .params(orgId, memberId, period, includedNanos, extraNanos)
-                .update();
+                .query(Long.class)
+                .single();
     }
 
-    void addOrgSpend(String orgId, String period, long includedNanos, long extraNanos) {
-        jdbc.sql(
+    /** Adds to the org's spend of a period and returns its extra spend after it. */
+    long addOrgSpend(String orgId, String period, long includedNanos, long extraNanos) {
+        return jdbc.sql(
                         """
                         insert into org_period_spend (org_id, period, included_nanos, extra_nanos)
                         values (?, ?, ?, ?)
                         on conflict (org_id, period) do update set
                           included_nanos = org_period_spend.included_nanos + excluded.included_nanos,
                           extra_nanos = org_period_spend.extra_nanos + excluded.extra_nanos
+                        returning extra_nanos
                         """)
                 .params(orgId, period, includedNanos, extraNanos)
-                .update();
+                .query(Long.class)
+                .single();
     }
 }

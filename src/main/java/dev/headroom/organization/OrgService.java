@@ -144,6 +144,7 @@ public class OrgService {
                 .params(Timestamp.from(to), orgId)
                 .update();
         audit.record(orgId, to, actor, "test_clock.advance", orgId, org.testClockNow(), to);
+        events.publishEvent(new TestClockAdvanced(orgId, org.testClockNow(), to));
         return require(orgId);
     }
 

@@ -43,7 +43,7 @@ class AdmissionPolicyTest {
                 0,
                 10 * USD,
                 PERIOD_END,
-                RequestAction.UNAVAILABLE);
+                RequestLink.NONE);
     }
 
     static AdmissionInput with(AdmissionInput in, List<WindowState> windows) {
@@ -58,7 +58,7 @@ class AdmissionPolicyTest {
                 in.orgMtdNanos(),
                 in.balanceNanos(),
                 in.periodEnd(),
-                in.requestAction());
+                in.requestLink());
     }
 
     static AdmissionInput eligible(AdmissionInput in, boolean eligible) {
@@ -73,7 +73,7 @@ class AdmissionPolicyTest {
                 in.orgMtdNanos(),
                 in.balanceNanos(),
                 in.periodEnd(),
-                in.requestAction());
+                in.requestLink());
     }
 
     static AdmissionInput memberCap(AdmissionInput in, EffectiveCap cap, long mtd) {
@@ -88,7 +88,7 @@ class AdmissionPolicyTest {
                 in.orgMtdNanos(),
                 in.balanceNanos(),
                 in.periodEnd(),
-                in.requestAction());
+                in.requestLink());
     }
 
     static AdmissionInput orgCap(AdmissionInput in, Long cap, long mtd) {
@@ -103,7 +103,7 @@ class AdmissionPolicyTest {
                 mtd,
                 in.balanceNanos(),
                 in.periodEnd(),
-                in.requestAction());
+                in.requestLink());
     }
 
     static AdmissionInput balance(AdmissionInput in, Long balance) {
@@ -118,7 +118,7 @@ class AdmissionPolicyTest {
                 in.orgMtdNanos(),
                 balance,
                 in.periodEnd(),
-                in.requestAction());
+                in.requestLink());
     }
 
     static AdmissionInput plan(AdmissionInput in, Plan plan, boolean suspended) {
@@ -133,7 +133,7 @@ class AdmissionPolicyTest {
                 in.orgMtdNanos(),
                 in.balanceNanos(),
                 in.periodEnd(),
-                in.requestAction());
+                in.requestLink());
     }
 
     @Test
@@ -287,6 +287,80 @@ class AdmissionPolicyTest {
         assertThat(AdmissionPolicy.memberUnknown())
                 .isEqualTo(
                         new Denied(DenialReason.MEMBER_UNKNOWN, null, RequestAction.UNAVAILABLE));
+    }
+
+    static AdmissionInput link(AdmissionInput in, RequestLink link) {
+        return new AdmissionInput(
+                in.plan(),
+                in.orgSuspended(),
+                in.windows(),
+                in.extraUsageEligible(),
+                in.memberCap(),
+                in.memberMtdNanos(),
+                in.orgCapNanos(),
+                in.orgMtdNanos(),
+                in.balanceNanos(),
+                in.periodEnd(),
+                link);
+    }
+
+    @Test
+    void XU21_aMemberAtTheirIncludedLimitIsOfferedTheRequestLink() {
+        AdmissionInput atLimit =
+                link(eligible(exhaustedTeamMember(), false), new RequestLink(true, false));
+        assertThat(AdmissionPolicy.decide(atLimit).requestAction())
+                .isEqualTo(RequestAction.AVAILABLE);
+        AdmissionInput capped =
+                link(
+                        memberCap(
+                                exhaustedTeamMember(),
+                                new EffectiveCap(0L, CapSource.SEAT_TYPE),
+                                0),
+                        new RequestLink(true, false));
+        assertThat(AdmissionPolicy.decide(capped).requestAction())
+                .isEqualTo(RequestAction.AVAILABLE);
+    }
+
+    @Test
+    void XU21_aMemberWhoCanStillWorkIsNotOfferedTheLink() {
+        assertThat(
+                        AdmissionPolicy.decide(
+                                        link(exhaustedTeamMember(), new RequestLink(true, false)))
+                                .requestAction())
+                .isEqualTo(RequestAction.UNAVAILABLE);
+        assertThat(
+                        AdmissionPolicy.decide(
+                                        link(
+                                                with(exhaustedTeamMember(), INCLUDED_LEFT),
+                                                new RequestLink(true, false)))
+                                .requestAction())
+                .isEqualTo(RequestAction.UNAVAILABLE);
+    }
+
+    @Test
+    void XU22_aPendingRequestReadsPendingWhateverTheDecision() {
+        RequestLink pending = new RequestLink(true, true);
+        assertThat(
+                        AdmissionPolicy.decide(
+                                        link(eligible(exhaustedTeamMember(), false), pending))
+                                .requestAction())
+                .isEqualTo(RequestAction.PENDING);
+        assertThat(
+                        AdmissionPolicy.decide(
+                                        link(with(exhaustedTeamMember(), INCLUDED_LEFT), pending))
+                                .requestAction())
+                .isEqualTo(RequestAction.PENDING);
+    }
+
+    @Test
+    void XU25_requestsOffIsUnavailable() {
+        assertThat(
+                        AdmissionPolicy.decide(
+                                        link(
+                                                eligible(exhaustedTeamMember(), false),
+                                                RequestLink.NONE))
+                                .requestAction())
+                .isEqualTo(RequestAction.UNAVAILABLE);
     }
 
     @Test

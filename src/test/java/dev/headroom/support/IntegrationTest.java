@@ -2,6 +2,8 @@ package dev.headroom.support;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the integration tests: the whole application on a real port, on an embedded PostgreSQL
@@ -17,6 +19,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         })
 public abstract class IntegrationTest {
     public static final String OPERATOR_KEY = "test-operator-key";
+
+    /** One SMTP server for every integration test; tests tell their mail apart by recipient. */
+    public static final Mailbox MAIL = Mailbox.shared();
+
+    @DynamicPropertySource
+    static void mail(DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.host", () -> "localhost");
+        registry.add("spring.mail.port", MAIL::port);
+        registry.add("headroom.mail.poll-interval", () -> "PT1S");
+    }
 
     @LocalServerPort protected int port;
 

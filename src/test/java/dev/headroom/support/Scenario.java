@@ -43,6 +43,7 @@ public final class Scenario {
         public final Api owner;
         public final Api service;
         private final AtomicInteger requests = new AtomicInteger();
+        private final Map<String, String> emails = new java.util.concurrent.ConcurrentHashMap<>();
 
         OrgFixture(String id, Api operator, Api owner, Api service) {
             this.id = id;
@@ -70,7 +71,17 @@ public final class Scenario {
             }
             Api.Response response = owner.post(path("/members"), body);
             assertThat(response.status()).as(response.toString()).isEqualTo(201);
+            emails.put(response.text("id"), "m" + n + "@example.com");
             return response.text("id");
+        }
+
+        /** The API as the holder of {@code key}. */
+        public Api as(String key) {
+            return operator.as(key);
+        }
+
+        public String email(String memberId) {
+            return emails.get(memberId);
         }
 
         public String memberKey(String memberId) {

@@ -121,7 +121,7 @@ public class MemberUsageController {
                 Json.money(state.memberMtdNanos()),
                 Json.money(state.cap().capNanos()),
                 state.cap().source(),
-                state.requestAction());
+                state.admission().requestAction());
     }
 
     @GetMapping("/seat-types/{seatType}/included-allowance")

@@ -1,0 +1,146 @@
+package dev.headroom.notifications;
+
+import dev.headroom.core.Money;
+import dev.headroom.metering.ExtraSpendSettled;
+import dev.headroom.organization.Member;
+import dev.headroom.organization.MemberService;
+import dev.headroom.organization.Org;
+import dev.headroom.organization.OrgService;
+import dev.headroom.organization.Role;
+import java.util.Map;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * EX-8: a member is told once when their extra spend of a period reaches 80 % and once at 100 % of
+ * their cap; owners once when the org cap is reached. Runs in the settlement transaction: the alert
+ * row and its emails are committed with the spend that caused them.
+ */
+@Component
+class SpendAlerts {
+    private static final org.slf4j.Logger log =
+            org.slf4j.LoggerFactory.getLogger(SpendAlerts.class);
+    private final JdbcClient jdbc;
+    private final OrgService orgs;
+    private final MemberService members;
+    private final EmailOutbox outbox;
+
+    SpendAlerts(JdbcClient jdbc, OrgService orgs, MemberService members, EmailOutbox outbox) {
+        this.jdbc = jdbc;
+        this.orgs = orgs;
+        this.members = members;
+        this.outbox = outbox;
+    }
+
+    @EventListener
+    void onSpend(ExtraSpendSettled spend) {
+        try {
+            alert(spend);
+        } catch (org.springframework.dao.DataAccessException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // An alert must never cost a settlement: log it and let the usage be acknowledged.
+            log.error("Spend alert for org {} could not be prepared", spend.orgId(), e);
+        }
+    }
+
+    private void alert(ExtraSpendSettled spend) {
+        if (spend.memberId() != null) {
+            for (int percent : new int[] {100, 80}) {
+                if (spend.crossed(percent) && firstAlert(spend, spend.memberId(), percent)) {
+                    tellMember(spend, percent);
+                    break;
+                }
+            }
+        } else if (spend.crossed(100) && firstAlert(spend, "org", 100)) {
+            tellOwners(spend);
+        }
+    }
+
+    private boolean firstAlert(ExtraSpendSettled spend, String subject, int percent) {
+        return jdbc.sql(
+                                "insert into spend_alert (org_id, subject, period, threshold) values (?, ?, ?, ?)"
+                                        + " on conflict do nothing")
+                        .params(spend.orgId(), subject, spend.period(), percent + "%")
+                        .update()
+                == 1;
+    }
+
+    private void tellMember(ExtraSpendSettled spend, int percent) {
+        Org org = orgs.require(spend.orgId());
+        Member member = members.require(spend.orgId(), spend.memberId());
+        String subject =
+                percent >= 100
+                        ? "You reached your monthly extra usage limit"
+                        : "You have used " + percent + " % of your monthly extra usage limit";
+        outbox.enqueue(
+                new Email(
+                        org.id(),
+                        member.email(),
+                        subject,
+                        "spend-alert",
+                        Map.of(
+                                "name",
+                                member.name(),
+                                "org",
+                                org.name(),
+                                "percent",
+                                percent,
+                                "spent",
+                                Money.ofNanos(spend.afterNanos()).toDecimalString(),
+                                "cap",
+                                Money.ofNanos(spend.capNanos()).toDecimalString(),
+                                "currency",
+                                org.currency(),
+                                "period",
+                                spend.period(),
+                                "whose",
+                                "your"),
+                        "spend-alert:"
+                                + org.id()
+                                + ":"
+                                + member.id()
+                                + ":"
+                                + spend.period()
+                                + ":"
+                                + percent));
+    }
+
+    private void tellOwners(ExtraSpendSettled spend) {
+        Org org = orgs.require(spend.orgId());
+        for (Member owner : members.search(org.id(), null, 10_000, 0)) {
+            if (owner.role().atLeast(Role.OWNER)) {
+                outbox.enqueue(
+                        new Email(
+                                org.id(),
+                                owner.email(),
+                                org.name() + " reached its monthly extra usage limit",
+                                "spend-alert",
+                                Map.of(
+                                        "name",
+                                        owner.name(),
+                                        "org",
+                                        org.name(),
+                                        "percent",
+                                        100,
+                                        "spent",
+                                        Money.ofNanos(spend.afterNanos()).toDecimalString(),
+                                        "cap",
+                                        Money.ofNanos(spend.capNanos()).toDecimalString(),
+                                        "currency",
+                                        org.currency(),
+                                        "period",
+                                        spend.period(),
+                                        "whose",
+                                        "the organisation's"),
+                                "org-cap-reached:"
+                                        + org.id()
+                                        + ":"
+                                        + spend.period()
+                                        + ":"
+                                        + owner.id()));
+            }
+        }
+    }
+}
