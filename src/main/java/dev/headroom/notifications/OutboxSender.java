@@ -36,13 +36,20 @@ class OutboxSender {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final ObjectProvider<JavaMailSender> mail;
+    private final Duration retryBase;
     private final Executor nudges = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private final AtomicBoolean nudgeQueued = new AtomicBoolean();
 
-    OutboxSender(JdbcClient jdbc, Clock clock, ObjectProvider<JavaMailSender> mail) {
+    OutboxSender(
+            JdbcClient jdbc,
+            Clock clock,
+            ObjectProvider<JavaMailSender> mail,
+            @org.springframework.beans.factory.annotation.Value("${headroom.mail.retry-base:PT5S}")
+                    Duration retryBase) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.mail = mail;
+        this.retryBase = retryBase;
     }
 
     @TransactionalEventListener(fallbackExecution = true)
@@ -109,7 +116,7 @@ class OutboxSender {
                     .params(Timestamp.from(clock.instant()), email.id())
                     .update();
         } catch (MailException | MessagingException e) {
-            Duration pause = Duration.ofSeconds(5L << Math.min(email.attempts(), 10));
+            Duration pause = retryBase.multipliedBy(1L << Math.min(email.attempts(), 10));
             if (pause.compareTo(MAX_PAUSE) > 0) {
                 pause = MAX_PAUSE;
             }

@@ -2,7 +2,11 @@ package dev.headroom.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.headroom.HeadroomApplication;
+import dev.headroom.requests.RequestDigests;
 import dev.headroom.support.Api;
 import dev.headroom.support.IntegrationTest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -11,12 +15,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Two Headroom nodes on one external PostgreSQL (given by {@code spring.datasource.url}, so no
@@ -27,11 +33,16 @@ class SeveralNodesTest {
     static EmbeddedPostgres postgres;
     static ConfigurableApplicationContext nodeA;
     static ConfigurableApplicationContext nodeB;
+    static String url;
+    static int smtpPort;
 
     @BeforeAll
     static void startNodes() throws Exception {
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-        String url = postgres.getJdbcUrl("postgres", "postgres");
+        url = postgres.getJdbcUrl("postgres", "postgres");
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            smtpPort = socket.getLocalPort();
+        }
         nodeA = node(url);
         nodeB = node(url);
     }
@@ -40,8 +51,13 @@ class SeveralNodesTest {
     static void stopNodes() throws Exception {
         nodeA.close();
         nodeB.close();
+        if (mail != null) {
+            mail.stop();
+        }
         postgres.close();
     }
+
+    static GreenMail mail;
 
     static ConfigurableApplicationContext node(String url) {
         return new SpringApplicationBuilder(HeadroomApplication.class)
@@ -51,6 +67,10 @@ class SeveralNodesTest {
                         "--spring.datasource.username=postgres",
                         "--spring.datasource.password=postgres",
                         "--headroom.demo.enabled=false",
+                        "--spring.mail.host=localhost",
+                        "--spring.mail.port=" + smtpPort,
+                        "--headroom.mail.poll-interval=PT0.5S",
+                        "--headroom.mail.retry-base=PT0.2S",
                         "--headroom.operator-key=" + IntegrationTest.OPERATOR_KEY);
     }
 
@@ -144,5 +164,124 @@ class SeveralNodesTest {
                         b.get("/api/v1/orgs/" + orgId + "/members/" + member + "/usage")
                                 .text("mtdSpend"))
                 .isEqualTo("1.00");
+    }
+
+    /**
+     * XU-24 across nodes, restarts and a mail server that is down: the digest due at 09:00 is
+     * enqueued once, retried until SMTP answers, and delivered once; the other node and a restarted
+     * node running the job in the same hour send no second one.
+     */
+    @Test
+    void XU24_oneDigestAcrossNodesRestartsAndAFailedSend() throws Exception {
+        Api a = operatorOf(nodeA);
+        Instant t0 = Instant.parse("2027-08-02T07:00:00Z");
+        String orgId =
+                a.post(
+                                "/api/v1/orgs",
+                                Map.of(
+                                        "name",
+                                        "Digest nodes",
+                                        "plan",
+                                        "ENTERPRISE_SEAT",
+                                        "testClock",
+                                        true,
+                                        "testClockStart",
+                                        t0.toString()))
+                        .text("id");
+        a.post(
+                "/api/v1/orgs/" + orgId + "/members",
+                Map.of(
+                        "email",
+                        "admin-nodes@example.com",
+                        "name",
+                        "Admin",
+                        "role",
+                        "ADMIN",
+                        "seatType",
+                        "STANDARD"));
+        String member =
+                a.post(
+                                "/api/v1/orgs/" + orgId + "/members",
+                                Map.of(
+                                        "email",
+                                        "member-nodes@example.com",
+                                        "name",
+                                        "M",
+                                        "seatType",
+                                        "STANDARD"))
+                        .text("id");
+        a.post(
+                "/api/v1/usage",
+                Map.of(
+                        "requestId",
+                        "d1",
+                        "orgId",
+                        orgId,
+                        "memberId",
+                        member,
+                        "product",
+                        "CLAUDE",
+                        "model",
+                        "claude-haiku-4-5",
+                        "timestamp",
+                        t0.toString(),
+                        "usage",
+                        Api.usage(5_000_000, 0)));
+        assertThat(
+                        a.post(
+                                        "/api/v1/orgs/"
+                                                + orgId
+                                                + "/members/"
+                                                + member
+                                                + "/extra-usage-requests",
+                                        null)
+                                .status())
+                .isEqualTo(201);
+
+        a.post(
+                "/api/v1/orgs/" + orgId + "/test-clock/advance",
+                Map.of("to", "2027-08-02T09:30:00Z"));
+        JdbcClient jdbc = JdbcClient.create(nodeA.getBean(DataSource.class));
+        awaitTrue(() ->
+                jdbc.sql(
+                                        "select coalesce(max(attempts), 0) from email_outbox where to_address = 'admin-nodes@example.com'")
+                                .query(Integer.class)
+                                .single()
+                        >= 2);
+        assertThat(nodeB.getBean(RequestDigests.class).runFor(orgId)).isZero();
+
+        mail = new GreenMail(new ServerSetup(smtpPort, "localhost", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        awaitTrue(() -> mail.getReceivedMessages().length >= 1);
+
+        nodeB.close();
+        nodeB = node(url);
+        nodeB.getBean(RequestDigests.class).runDue();
+        assertThat(nodeB.getBean(RequestDigests.class).runFor(orgId)).isZero();
+        Thread.sleep(2_000);
+        assertThat(
+                        java.util.Arrays.stream(mail.getReceivedMessages())
+                                .filter(m ->
+                                        GreenMailUtil.getAddressList(uncheckedRecipients(m))
+                                                .contains("admin-nodes@example.com"))
+                                .count())
+                .isEqualTo(1);
+    }
+
+    static jakarta.mail.Address[] uncheckedRecipients(jakarta.mail.Message m) {
+        try {
+            return m.getAllRecipients();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 }
