@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -37,6 +38,7 @@ class OutboxSender {
     private final Clock clock;
     private final ObjectProvider<JavaMailSender> mail;
     private final Duration retryBase;
+    private final String from;
     private final Executor nudges = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private final AtomicBoolean nudgeQueued = new AtomicBoolean();
 
@@ -44,12 +46,13 @@ class OutboxSender {
             JdbcClient jdbc,
             Clock clock,
             ObjectProvider<JavaMailSender> mail,
-            @org.springframework.beans.factory.annotation.Value("${headroom.mail.retry-base:PT5S}")
-                    Duration retryBase) {
+            @Value("${headroom.mail.retry-base:PT5S}") Duration retryBase,
+            @Value("${headroom.mail.from:headroom@localhost}") String from) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.mail = mail;
         this.retryBase = retryBase;
+        this.from = from;
     }
 
     @TransactionalEventListener(fallbackExecution = true)
@@ -106,7 +109,7 @@ class OutboxSender {
             } else {
                 MimeMessage message = sender.createMimeMessage();
                 MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
-                helper.setFrom("headroom@localhost");
+                helper.setFrom(from);
                 helper.setTo(email.to());
                 helper.setSubject(email.subject());
                 helper.setText(email.text(), email.html());
