@@ -64,30 +64,58 @@ public class BalanceLedger {
         return Money.ofNanos(after);
     }
 
+    /**
+     * The balance history, newest first: purchases and reloads one by one, usage debits summed per
+     * hour (UTC) and member so the list stays readable; the amounts still sum to the balance.
+     */
     public List<BalanceEntry> history(String orgId, int limit, int offset) {
         return jdbc.sql(
-                        "select at, kind, amount_nanos, balance_after_nanos, member_id from balance_entry"
-                                + " where org_id = ? order by seq desc limit ? offset ?")
-                .params(orgId, limit, offset)
+                        """
+                        select at, kind, amount_nanos, balance_after_nanos, member_id, entries from (
+                          select at, kind, amount_nanos, balance_after_nanos, member_id, 1 as entries, seq
+                          from balance_entry where org_id = ? and kind <> 'USAGE'
+                          union all
+                          select date_trunc('hour', at, 'UTC'), 'USAGE', sum(amount_nanos),
+                                 (array_agg(balance_after_nanos order by seq desc))[1], member_id, count(*), max(seq)
+                          from balance_entry where org_id = ? and kind = 'USAGE'
+                          group by date_trunc('hour', at, 'UTC'), member_id
+                        ) history order by seq desc limit ? offset ?
+                        """)
+                .params(orgId, orgId, limit, offset)
                 .query((rs, n) ->
                         new BalanceEntry(
                                 rs.getTimestamp(1).toInstant(),
                                 rs.getString(2),
                                 Money.ofNanos(rs.getLong(3)),
                                 Money.ofNanos(rs.getLong(4)),
-                                rs.getString(5)))
+                                rs.getString(5),
+                                rs.getInt(6)))
                 .list();
     }
 
-    public long entryCount(String orgId) {
-        return jdbc.sql("select count(*) from balance_entry where org_id = ?")
+    public long historyCount(String orgId) {
+        return jdbc.sql(
+                        """
+                        select (select count(*) from balance_entry where org_id = ? and kind <> 'USAGE')
+                             + (select count(*) from (select 1 from balance_entry where org_id = ? and kind = 'USAGE'
+                                group by date_trunc('hour', at, 'UTC'), member_id) usage)
+                        """)
+                .params(orgId, orgId)
+                .query(Long.class)
+                .single();
+    }
+
+    /** The sum of every ledger entry: always equal to the cached balance (checked in tests). */
+    public long ledgerSumNanos(String orgId) {
+        return jdbc.sql("select coalesce(sum(amount_nanos), 0) from balance_entry where org_id = ?")
                 .param(orgId)
                 .query(Long.class)
                 .single();
     }
 
     public boolean everFunded(String orgId) {
-        return jdbc.sql("select exists (select 1 from purchase where org_id = ?)")
+        return jdbc.sql(
+                        "select exists (select 1 from purchase where org_id = ? and status = 'SUCCEEDED')")
                 .param(orgId)
                 .query(Boolean.class)
                 .single();

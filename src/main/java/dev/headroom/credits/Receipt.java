@@ -3,6 +3,33 @@ package dev.headroom.credits;
 import dev.headroom.core.Money;
 import java.time.Instant;
 
-/** The receipt of a prepaid purchase (XU-5, XU-26). */
+/**
+ * A prepaid purchase or auto-reload and its outcome (XU-26): the receipt once it succeeded. {@code
+ * balanceAfter} is set once the credit landed in the ledger.
+ */
 public record Receipt(
-        String id, Money amount, Money balanceAfter, Instant purchasedAt, String provider) {}
+        String orgId,
+        String id,
+        PaymentKind kind,
+        PaymentStatus status,
+        Money amount,
+        Money balanceAfter,
+        Instant purchasedAt,
+        Instant completedAt,
+        String provider,
+        String providerReference,
+        String failureReason,
+        int attempts) {
+
+    public enum PaymentKind {
+        PURCHASE,
+        RELOAD
+    }
+
+    public enum PaymentStatus {
+        PENDING,
+        SUCCEEDED,
+        DECLINED,
+        FAILED
+    }
+}

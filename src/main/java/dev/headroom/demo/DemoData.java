@@ -41,6 +41,7 @@ class DemoData implements ApplicationRunner {
     private final MemberService members;
     private final ExtraUsageSettingsService settings;
     private final ApiKeyService keys;
+    private final dev.headroom.credits.AutoReloads autoReloads;
     private final JdbcClient jdbc;
     private final Path keyFile;
 
@@ -49,12 +50,14 @@ class DemoData implements ApplicationRunner {
             MemberService members,
             ExtraUsageSettingsService settings,
             ApiKeyService keys,
+            dev.headroom.credits.AutoReloads autoReloads,
             JdbcClient jdbc,
             @Value("${headroom.data-dir:./headroom-data}") String dataDir) {
         this.orgs = orgs;
         this.members = members;
         this.settings = settings;
         this.keys = keys;
+        this.autoReloads = autoReloads;
         this.jdbc = jdbc;
         this.keyFile = Path.of(dataDir, "demo-keys.txt");
     }
@@ -93,7 +96,9 @@ class DemoData implements ApplicationRunner {
         Member alan =
                 member(org, "alan@acme.example", "Alan Turing", Role.MEMBER, SeatType.STANDARD);
         member(org, "edsger@acme.example", "Edsger Dijkstra", Role.MEMBER, SeatType.PREMIUM);
-        settings.configure(org.id(), true, ExtraUsageScope.ORG, Money.ofUnits(100), null, ACTOR);
+        settings.configure(
+                org.id(), true, ExtraUsageScope.ORG, Money.ofUnits(100), null, null, ACTOR);
+        autoReloads.configure(org.id(), true, Money.ofUnits(20), Money.ofUnits(100), ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(500), ACTOR);
         settings.setMemberLimit(org.id(), alan.id(), Money.ofUnits(50), ACTOR);
         describe(lines, org, owner);
@@ -120,7 +125,7 @@ class DemoData implements ApplicationRunner {
         member(org, "homer@globex.example", "Homer Simpson", Role.MEMBER, SeatType.STANDARD);
         member(org, "lisa@globex.example", "Lisa Simpson", Role.MEMBER, SeatType.PREMIUM);
         member(org, "frank@globex.example", "Frank Grimes", Role.MEMBER, SeatType.STANDARD);
-        settings.configure(org.id(), true, ExtraUsageScope.ORG, null, null, ACTOR);
+        settings.configure(org.id(), true, ExtraUsageScope.ORG, null, null, null, ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(2_000), ACTOR);
         settings.setSeatTypeLimit(org.id(), SeatType.STANDARD, Money.ofUnits(50), ACTOR);
         settings.setSeatTypeLimit(org.id(), SeatType.PREMIUM, Money.ofUnits(200), ACTOR);

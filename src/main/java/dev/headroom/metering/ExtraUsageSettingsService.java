@@ -4,7 +4,7 @@ import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.Money;
 import dev.headroom.credits.BalanceLedger;
-import dev.headroom.credits.CreditPurchases;
+import dev.headroom.credits.Payments;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Org;
@@ -27,7 +27,8 @@ public class ExtraUsageSettingsService {
     private final JdbcClient jdbc;
     private final OrgService orgs;
     private final MemberService members;
-    private final CreditPurchases purchases;
+    private final Payments payments;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
     private final BalanceLedger ledger;
     private final AuditLog audit;
 
@@ -35,13 +36,15 @@ public class ExtraUsageSettingsService {
             JdbcClient jdbc,
             OrgService orgs,
             MemberService members,
-            CreditPurchases purchases,
+            Payments payments,
+            org.springframework.transaction.support.TransactionTemplate tx,
             BalanceLedger ledger,
             AuditLog audit) {
         this.jdbc = jdbc;
         this.orgs = orgs;
         this.members = members;
-        this.purchases = purchases;
+        this.payments = payments;
+        this.tx = tx;
         this.ledger = ledger;
         this.audit = audit;
     }
@@ -70,23 +73,25 @@ public class ExtraUsageSettingsService {
     }
 
     /**
-     * XU-5, XU-9, XU-14. On a Team org the first enabling needs an initial purchase, charged before
-     * anything is switched on; turning extra usage off keeps balance, caps and history.
+     * XU-5, XU-9, XU-14. On a Team org the first enabling needs an initial purchase: it is charged
+     * first (in its own transactions), and extra usage is switched on only once it succeeded; a
+     * declined payment leaves it off and says why. Turning extra usage off keeps balance, caps and
+     * history.
      */
-    @Transactional
     public ExtraUsageSettings configure(
             String orgId,
             boolean enabled,
             ExtraUsageScope scope,
             Money initialPurchase,
+            String idempotencyKey,
             Boolean strict,
             String actor) {
-        Org org = lockSeatOrg(orgId, "extra usage");
+        Org org = orgs.require(orgId);
+        requireSeats(org, "extra usage");
         if (Boolean.TRUE.equals(strict)) {
             throw ApiException.validation(
                     "Strict caps (EX-1) are not available yet; leave strict out or false.");
         }
-        ExtraUsageSettings before = get(orgId);
         if (initialPurchase != null) {
             if (org.plan() != Plan.TEAM) {
                 throw ApiException.planNotSupported(
@@ -94,11 +99,16 @@ public class ExtraUsageSettingsService {
                                 + org.plan()
                                 + " is billed in arrears.");
             }
-            purchases.purchase(org, initialPurchase, actor);
-        } else if (enabled
-                && !before.enabled()
-                && org.plan() == Plan.TEAM
-                && !ledger.everFunded(orgId)) {
+            payments.purchase(org, initialPurchase, idempotencyKey, actor);
+        }
+        return tx.execute(status -> switchOn(orgId, enabled, scope, actor));
+    }
+
+    private ExtraUsageSettings switchOn(
+            String orgId, boolean enabled, ExtraUsageScope scope, String actor) {
+        Org org = lockSeatOrg(orgId, "extra usage");
+        ExtraUsageSettings before = get(orgId);
+        if (enabled && !before.enabled() && org.plan() == Plan.TEAM && !ledger.everFunded(orgId)) {
             throw ApiException.validation(
                     "Enabling extra usage on a Team org asks for an initial prepaid purchase: give initialPurchase.");
         }
@@ -252,7 +262,10 @@ public class ExtraUsageSettingsService {
     }
 
     private Org lockSeatOrg(String orgId, String what) {
-        Org org = lockOrg(orgId);
+        return requireSeats(lockOrg(orgId), what);
+    }
+
+    private static Org requireSeats(Org org, String what) {
         if (!org.plan().hasSeats()) {
             throw ApiException.planNotSupported(
                     "ENTERPRISE_USAGE orgs are billed by consumption from the first token: "

@@ -45,6 +45,7 @@ public class SettlementService {
     private final UsageStore usage;
     private final UsageEvents events;
     private final BalanceLedger ledger;
+    private final dev.headroom.credits.AutoReloads autoReloads;
     private final TransactionTemplate tx;
     private final org.springframework.context.ApplicationEventPublisher spendEvents;
 
@@ -57,6 +58,7 @@ public class SettlementService {
             UsageStore usage,
             UsageEvents events,
             BalanceLedger ledger,
+            dev.headroom.credits.AutoReloads autoReloads,
             TransactionTemplate tx,
             org.springframework.context.ApplicationEventPublisher spendEvents) {
         this.orgs = orgs;
@@ -67,6 +69,7 @@ public class SettlementService {
         this.usage = usage;
         this.events = events;
         this.ledger = ledger;
+        this.autoReloads = autoReloads;
         this.tx = tx;
         this.spendEvents = spendEvents;
     }
@@ -228,20 +231,35 @@ public class SettlementService {
             }
         });
         if (org.plan() == Plan.TEAM) {
-            for (UsageEvents.NewEvent event : newEvents) {
-                long extra = event.settlement().extraNanos();
-                if (extra > 0) {
-                    ledger.append(
-                            org.id(),
-                            event.report().timestamp(),
-                            "USAGE",
-                            Money.ofNanos(-extra),
-                            event.report().requestId(),
-                            event.report().memberId());
+            debitBalance(org, newEvents, receivedAt);
+        }
+        return results;
+    }
+
+    /** XU-19: extra usage is debited from the prepaid balance; a reload may start (XU-6). */
+    private void debitBalance(Org org, List<UsageEvents.NewEvent> newEvents, Instant now) {
+        Long before = null;
+        long after = 0;
+        for (UsageEvents.NewEvent event : newEvents) {
+            long extra = event.settlement().extraNanos();
+            if (extra > 0) {
+                after =
+                        ledger.append(
+                                        org.id(),
+                                        event.report().timestamp(),
+                                        "USAGE",
+                                        Money.ofNanos(-extra),
+                                        event.report().requestId(),
+                                        event.report().memberId())
+                                .nanos();
+                if (before == null) {
+                    before = after + extra;
                 }
             }
         }
-        return results;
+        if (before != null) {
+            autoReloads.afterDebits(org, before, after, now);
+        }
     }
 
     private static void add(Map<String, long[]> deltas, String key, SettlementSplit split) {

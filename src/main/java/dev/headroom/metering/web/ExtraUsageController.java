@@ -5,6 +5,7 @@ import dev.headroom.core.Amounts;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.BillingPeriod;
 import dev.headroom.core.web.Json;
+import dev.headroom.credits.AutoReloads;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.metering.ExtraUsageScope;
 import dev.headroom.metering.ExtraUsageSettings;
@@ -34,16 +35,19 @@ public class ExtraUsageController {
     private final OrgService orgs;
     private final BalanceLedger ledger;
     private final MeteringTotals totals;
+    private final AutoReloads autoReloads;
 
     public ExtraUsageController(
             ExtraUsageSettingsService settings,
             OrgService orgs,
             BalanceLedger ledger,
-            MeteringTotals totals) {
+            MeteringTotals totals,
+            AutoReloads autoReloads) {
         this.settings = settings;
         this.orgs = orgs;
         this.ledger = ledger;
         this.totals = totals;
+        this.autoReloads = autoReloads;
     }
 
     public record Configure(
@@ -62,7 +66,13 @@ public class ExtraUsageController {
 
     @PutMapping("/extra-usage")
     public Map<String, Object> configure(
-            Caller caller, @PathVariable("org") String orgId, @RequestBody Configure body) {
+            Caller caller,
+            @PathVariable("org") String orgId,
+            @RequestBody Configure body,
+            @org.springframework.web.bind.annotation.RequestHeader(
+                            name = "Idempotency-Key",
+                            required = false)
+                    String idempotencyKey) {
         caller.requireRole(orgId, Role.OWNER);
         if (body.enabled() == null) {
             throw ApiException.validation("enabled is required: true or false.");
@@ -74,6 +84,7 @@ public class ExtraUsageController {
                 body.initialPurchase() == null
                         ? null
                         : Amounts.positive("initialPurchase", body.initialPurchase()),
+                idempotencyKey,
                 body.strict(),
                 caller.actor());
         return view(orgs.require(orgId));
@@ -162,10 +173,12 @@ public class ExtraUsageController {
         json.put("mtdSpend", Json.money(totals.orgExtraNanos(org.id(), period.key())));
         if (org.plan() == Plan.TEAM) {
             json.put("balance", Json.money(ledger.balanceNanos(org.id())));
+            AutoReloads.Settings reload = autoReloads.get(org.id());
             Map<String, Object> autoReload = new LinkedHashMap<>();
-            autoReload.put("enabled", false);
-            autoReload.put("threshold", null);
-            autoReload.put("amount", null);
+            autoReload.put("enabled", reload.enabled());
+            autoReload.put("threshold", Json.money(reload.threshold()));
+            autoReload.put("amount", Json.money(reload.amount()));
+            autoReload.put("state", reload.state());
             json.put("autoReload", autoReload);
         }
         return json;
