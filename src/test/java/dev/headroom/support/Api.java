@@ -19,14 +19,27 @@ public final class Api {
 
     private final String baseUrl;
     private final String key;
+    private final Map<String, String> headers;
 
     public Api(String baseUrl, String key) {
+        this(baseUrl, key, Map.of());
+    }
+
+    private Api(String baseUrl, String key, Map<String, String> headers) {
         this.baseUrl = baseUrl;
         this.key = key;
+        this.headers = headers;
     }
 
     public Api as(String otherKey) {
-        return new Api(baseUrl, otherKey);
+        return new Api(baseUrl, otherKey, headers);
+    }
+
+    /** The same caller, sending one more header with every request. */
+    public Api withHeader(String name, String value) {
+        Map<String, String> more = new java.util.HashMap<>(headers);
+        more.put(name, value);
+        return new Api(baseUrl, key, Map.copyOf(more));
     }
 
     public record Response(int status, JsonNode body, String raw) {
@@ -80,6 +93,7 @@ public final class Api {
             if (key != null) {
                 request.header("Authorization", "Bearer " + key);
             }
+            headers.forEach(request::header);
             HttpResponse<String> response =
                     HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
