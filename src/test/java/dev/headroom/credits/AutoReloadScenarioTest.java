@@ -157,6 +157,53 @@ class AutoReloadScenarioTest extends IntegrationTest {
                 .isEqualTo(11);
     }
 
+    @Test
+    void XU6_aReloadWithoutAnAnswerIsRetriedWithTheSameKeyAndCreditedOnce() throws Exception {
+        OrgFixture org = teamWithoutIncludedUsage();
+        String m = org.member("STANDARD");
+        org.put("/extra-usage", Map.of("enabled", true, "initialPurchase", "10"));
+        org.put("/payment-method", Map.of("paymentMethodId", "pm_card_unavailable"));
+        org.put("/auto-reload", Map.of("enabled", true, "threshold", "5", "amount", "10"));
+        org.spendCents(m, 600);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (count(
+                        "select coalesce(max(attempts), 0) from purchase where org_id = ? and kind = 'RELOAD'",
+                        org.id)
+                < 2) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        org.put("/payment-method", Map.of("paymentMethodId", "pm_card_visa"));
+        awaitNoReloadInFlight(org);
+        assertThat(
+                        count(
+                                "select count(*) from purchase where org_id = ? and kind = 'RELOAD' and status = 'SUCCEEDED'",
+                                org.id))
+                .isEqualTo(1);
+        assertThat(org.owner.get(org.path("/extra-usage")).text("balance")).isEqualTo("14.00");
+        assertThat(org.owner.get(org.path("/auto-reload")).text("state")).isEqualTo("IDLE");
+    }
+
+    @Test
+    void EX8_ownersAreToldWhenTheBalanceFallsToTheThresholdWithAutoReloadOff() {
+        OrgFixture org = teamWithoutIncludedUsage();
+        String owner = org.member("PREMIUM", "PRIMARY_OWNER");
+        String m = org.member("STANDARD");
+        org.put("/extra-usage", Map.of("enabled", true, "initialPurchase", "10"));
+        org.put("/auto-reload", Map.of("enabled", false, "threshold", "5", "amount", "10"));
+        org.spendCents(m, 400);
+        assertThat(MAIL.await(org.email(owner), "is low", 0)).isZero();
+        org.spendCents(m, 100);
+        org.spendCents(m, 100);
+        assertThat(MAIL.await(org.email(owner), "is low", 1)).isEqualTo(1);
+        assertThat(MAIL.bodyOf(org.email(owner), "is low")).contains("5.00");
+        assertThat(
+                        count(
+                                "select count(*) from purchase where org_id = ? and kind = 'RELOAD'",
+                                org.id))
+                .isZero();
+    }
+
     private void awaitNoReloadInFlight(OrgFixture org) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (count(

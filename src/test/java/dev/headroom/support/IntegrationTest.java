@@ -28,6 +28,8 @@ public abstract class IntegrationTest {
         registry.add("spring.mail.host", () -> "localhost");
         registry.add("spring.mail.port", MAIL::port);
         registry.add("headroom.mail.poll-interval", () -> "PT1S");
+        registry.add("headroom.credits.retry-base", () -> "PT0.3S");
+        registry.add("headroom.credits.recovery-interval", () -> "PT0.5S");
     }
 
     @LocalServerPort protected int port;
