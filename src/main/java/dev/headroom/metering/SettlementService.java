@@ -196,6 +196,7 @@ public class SettlementService {
 
         Instant receivedAt = orgs.now(org);
         events.insertAll(org.id(), newEvents, receivedAt);
+        usage.addDaily(org.id(), dailySums(org, newEvents));
         windowsByMember.forEach((memberId, windows) ->
                 usage.saveWindows(org.id(), memberId, List.copyOf(windows.values())));
         String currentPeriod = BillingPeriod.containing(receivedAt, org.timeZone()).key();
@@ -234,6 +235,38 @@ public class SettlementService {
             debitBalance(org, newEvents, receivedAt);
         }
         return results;
+    }
+
+    /** The batch's events summed per local day, member, seat type, product and model (EX-3). */
+    private static Map<UsageStore.DailyKey, long[]> dailySums(
+            Org org, List<UsageEvents.NewEvent> newEvents) {
+        Map<UsageStore.DailyKey, long[]> sums = new HashMap<>();
+        for (UsageEvents.NewEvent e : newEvents) {
+            UsageReport r = e.report();
+            UsageStore.DailyKey key =
+                    new UsageStore.DailyKey(
+                            r.timestamp().atZone(org.timeZone()).toLocalDate(),
+                            r.memberId(),
+                            e.seatType() == null ? "" : e.seatType().name(),
+                            r.product(),
+                            e.canonicalModel());
+            long[] v = sums.computeIfAbsent(key, k -> new long[9]);
+            long[] add = {
+                1,
+                e.settlement().includedNanos(),
+                e.settlement().extraNanos(),
+                r.usage().inputTokens(),
+                r.usage().outputTokens(),
+                r.usage().cacheWrite5mTokens(),
+                r.usage().cacheWrite1hTokens(),
+                r.usage().cacheReadTokens(),
+                r.usage().webSearchRequests()
+            };
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.addExact(v[i], add[i]);
+            }
+        }
+        return sums;
     }
 
     /** XU-19: extra usage is debited from the prepaid balance; a reload may start (XU-6). */

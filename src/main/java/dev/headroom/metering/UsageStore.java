@@ -109,4 +109,54 @@ class UsageStore {
                 .query(Long.class)
                 .single();
     }
+
+    /** One row of the daily aggregates: a member's usage of one product and model on one day. */
+    record DailyKey(
+            java.time.LocalDate day,
+            String memberId,
+            String seatType,
+            String product,
+            String model) {}
+
+    /** Adds per-batch sums to {@code usage_daily}: requests, included, extra, six token counts. */
+    void addDaily(String orgId, Map<DailyKey, long[]> sums) {
+        for (Map.Entry<DailyKey, long[]> e : sums.entrySet()) {
+            DailyKey k = e.getKey();
+            long[] v = e.getValue();
+            jdbc.sql(
+                            """
+                            insert into usage_daily (org_id, day, member_id, seat_type, product, model, requests,
+                              included_nanos, extra_nanos, input_tokens, output_tokens, cache_write_5m_tokens,
+                              cache_write_1h_tokens, cache_read_tokens, web_search_requests)
+                            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            on conflict (org_id, day, member_id, seat_type, product, model) do update set
+                              requests = usage_daily.requests + excluded.requests,
+                              included_nanos = usage_daily.included_nanos + excluded.included_nanos,
+                              extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,
+                              input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+                              output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+                              cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                              cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                              cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,
+                              web_search_requests = usage_daily.web_search_requests + excluded.web_search_requests
+                            """)
+                    .params(
+                            orgId,
+                            java.sql.Date.valueOf(k.day()),
+                            k.memberId(),
+                            k.seatType(),
+                            k.product(),
+                            k.model(),
+                            v[0],
+                            v[1],
+                            v[2],
+                            v[3],
+                            v[4],
+                            v[5],
+                            v[6],
+                            v[7],
+                            v[8])
+                    .update();
+        }
+    }
 }

@@ -1,0 +1,2 @@
+/** Seat-based Enterprise billing in arrears: month close and invoices (JSON, CSV, PDF). */
+package dev.headroom.billing;
