@@ -27,7 +27,7 @@ public class UsageReports {
     }
 
     public enum GroupBy {
-        DAY("to_char(day, 'YYYY-MM-DD')"),
+        DAY("day"),
         MEMBER("member_id"),
         SEAT_TYPE("seat_type"),
         PRODUCT("product"),

@@ -268,6 +268,83 @@ class SeveralNodesTest {
                 .isEqualTo(1);
     }
 
+    /** XU-27: two nodes closing the same month at once issue one invoice. */
+    @Test
+    void XU27_twoNodesCloseAMonthOnce() throws Exception {
+        Api a = operatorOf(nodeA);
+        Instant t0 = Instant.parse("2027-03-30T10:00:00Z");
+        String orgId =
+                a.post(
+                                "/api/v1/orgs",
+                                Map.of(
+                                        "name",
+                                        "Close nodes",
+                                        "plan",
+                                        "ENTERPRISE_SEAT",
+                                        "testClock",
+                                        true,
+                                        "testClockStart",
+                                        t0.toString()))
+                        .text("id");
+        String member =
+                a.post(
+                                "/api/v1/orgs/" + orgId + "/members",
+                                Map.of(
+                                        "email",
+                                        "close-nodes@example.com",
+                                        "name",
+                                        "C",
+                                        "seatType",
+                                        "STANDARD"))
+                        .text("id");
+        a.put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
+        a.post(
+                "/api/v1/usage",
+                Map.of(
+                        "requestId",
+                        "c1",
+                        "orgId",
+                        orgId,
+                        "memberId",
+                        member,
+                        "product",
+                        "CLAUDE",
+                        "model",
+                        "claude-haiku-4-5",
+                        "timestamp",
+                        t0.toString(),
+                        "usage",
+                        Api.usage(9_000_000, 0)));
+        JdbcClient jdbc = JdbcClient.create(nodeA.getBean(DataSource.class));
+        // Moved behind the API's back, so that no node closes March before the race below.
+        jdbc.sql("update org set test_clock_now = '2027-04-02T00:00:00Z' where id = ?")
+                .param(orgId)
+                .update();
+        java.time.YearMonth march = java.time.YearMonth.of(2027, 3);
+        CompletableFuture<List<String>> viaA =
+                CompletableFuture.supplyAsync(() ->
+                        nodeA.getBean(dev.headroom.billing.MonthClose.class)
+                                .closeThrough(orgId, march));
+        CompletableFuture<List<String>> viaB =
+                CompletableFuture.supplyAsync(() ->
+                        nodeB.getBean(dev.headroom.billing.MonthClose.class)
+                                .closeThrough(orgId, march));
+        assertThat(List.of(viaA.get(), viaB.get()))
+                .containsExactlyInAnyOrder(List.of("2027-03"), List.of());
+        assertThat(
+                        jdbc.sql("select count(*) from invoice where org_id = ?")
+                                .param(orgId)
+                                .query(Long.class)
+                                .single())
+                .isEqualTo(1);
+        assertThat(
+                        jdbc.sql("select total_nanos from invoice where org_id = ?")
+                                .param(orgId)
+                                .query(Long.class)
+                                .single())
+                .isEqualTo(4_000_000_000L);
+    }
+
     static jakarta.mail.Address[] uncheckedRecipients(jakarta.mail.Message m) {
         try {
             return m.getAllRecipients();
