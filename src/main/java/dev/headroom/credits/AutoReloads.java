@@ -68,9 +68,16 @@ public class AutoReloads {
         }
     }
 
+    /** The org's auto-reload, or {@code null} for orgs without one (not Team). */
     public Settings get(String orgId) {
+        return read(orgId, "");
+    }
+
+    private Settings read(String orgId, String lock) {
         return jdbc.sql(
-                        "select enabled, threshold_nanos, amount_nanos, state, failure_reason from auto_reload where org_id = ?")
+                        "select enabled, threshold_nanos, amount_nanos, state, failure_reason from auto_reload"
+                                + " where org_id = ?"
+                                + lock)
                 .param(orgId)
                 .query((rs, n) ->
                         new Settings(
@@ -99,19 +106,7 @@ public class AutoReloads {
         if (amount != null) {
             Payments.minorUnits(org, amount);
         }
-        Settings before =
-                jdbc.sql(
-                                "select enabled, threshold_nanos, amount_nanos, state, failure_reason from auto_reload"
-                                        + " where org_id = ? for update")
-                        .param(orgId)
-                        .query((rs, n) ->
-                                new Settings(
-                                        rs.getBoolean(1),
-                                        Money.ofNanos(rs.getLong(2)),
-                                        Money.ofNanos(rs.getLong(3)),
-                                        State.valueOf(rs.getString(4)),
-                                        rs.getString(5)))
-                        .single();
+        Settings before = read(orgId, " for update");
         Money newThreshold = threshold == null ? before.threshold() : threshold;
         Money newAmount = amount == null ? before.amount() : amount;
         // Turning it on again clears a failure; a reload in flight stays in flight.

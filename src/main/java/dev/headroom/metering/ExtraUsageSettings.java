@@ -24,6 +24,20 @@ public record ExtraUsageSettings(
         return memberOverride != null ? memberOverride : scope == ExtraUsageScope.ORG;
     }
 
+    /**
+     * XU-11, XU-12: a member's effective cap on an org of {@code plan}; usage-based orgs have no
+     * member caps.
+     */
+    public EffectiveCap capOf(
+            dev.headroom.organization.Plan plan, dev.headroom.organization.Member member) {
+        if (!plan.hasSeats()) {
+            return EffectiveCap.UNLIMITED;
+        }
+        return EffectiveCap.resolve(
+                member.spendLimit() == null ? null : member.spendLimit().nanos(),
+                seatTypeLimitNanos(member.seatType()));
+    }
+
     public Long seatTypeLimitNanos(dev.headroom.organization.SeatType seatType) {
         if (seatType == null) {
             return null;

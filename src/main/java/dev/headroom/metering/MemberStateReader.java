@@ -55,12 +55,7 @@ class MemberStateReader {
                         allowances.forSeat(org.id(), member.seatType()),
                         usage.windows(org.id(), member.id()),
                         now);
-        EffectiveCap cap =
-                org.plan().hasSeats()
-                        ? EffectiveCap.resolve(
-                                member.spendLimit() == null ? null : member.spendLimit().nanos(),
-                                s.seatTypeLimitNanos(member.seatType()))
-                        : EffectiveCap.UNLIMITED;
+        EffectiveCap cap = s.capOf(org.plan(), member);
         return new MemberState(
                 org,
                 member,

@@ -58,13 +58,7 @@ public class MemberUsageService {
                                         org.plan().hasSeats()
                                                 ? s.eligible(m.extraUsageOverride())
                                                 : true,
-                                        org.plan().hasSeats()
-                                                ? EffectiveCap.resolve(
-                                                        m.spendLimit() == null
-                                                                ? null
-                                                                : m.spendLimit().nanos(),
-                                                        s.seatTypeLimitNanos(m.seatType()))
-                                                : EffectiveCap.UNLIMITED,
+                                        s.capOf(org.plan(), m),
                                         spend.getOrDefault(m.id(), 0L)))
                         .toList();
         return new MemberPage(rows, total);

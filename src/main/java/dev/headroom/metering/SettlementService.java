@@ -205,14 +205,7 @@ public class SettlementService {
             long after = usage.addMemberSpend(org.id(), parts[0], parts[1], d[0], d[1]);
             if (d[1] > 0 && parts[1].equals(currentPeriod)) {
                 Member member = locked.get(parts[0]);
-                EffectiveCap cap =
-                        org.plan().hasSeats()
-                                ? EffectiveCap.resolve(
-                                        member.spendLimit() == null
-                                                ? null
-                                                : member.spendLimit().nanos(),
-                                        s.seatTypeLimitNanos(member.seatType()))
-                                : EffectiveCap.UNLIMITED;
+                EffectiveCap cap = s.capOf(org.plan(), member);
                 spendEvents.publishEvent(
                         new ExtraSpendSettled(
                                 org.id(),
