@@ -1,0 +1,186 @@
+package dev.headroom.simulation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small in-memory model of one org written straight from SPEC.md (XU-2, XU-7, XU-8, XU-11, XU-12,
+ * XU-14, XU-16 – XU-19), independent of Headroom's own classes: its own prices, windows, caps and
+ * ledger. The simulation runs the same operations against it and against the service.
+ */
+final class ReferenceModel {
+    static final long USD = 1_000_000_000L;
+
+    /** nanos per token: input, output (claude-sonnet-4-5 and claude-haiku-4-5 list prices). */
+    static final Map<String, long[]> PRICES =
+            Map.of(
+                    "claude-sonnet-4-5",
+                    new long[] {3_000, 15_000},
+                    "claude-haiku-4-5",
+                    new long[] {1_000, 5_000});
+
+    /** The windows of every seat in the simulated org: a 5-hour session and a 7-day week. */
+    static final List<Window> WINDOWS =
+            List.of(
+                    new Window("session", Duration.ofHours(5)),
+                    new Window("weekly", Duration.ofDays(7)));
+
+    record Window(String name, Duration length) {}
+
+    static final class Member {
+        final String seat;
+        Long cap;
+        Boolean extraSwitch;
+        final Map<String, Instant> windowStart = new HashMap<>();
+        final Map<String, Long> windowUsed = new HashMap<>();
+        final Map<String, Long> extraByPeriod = new HashMap<>();
+
+        Member(String seat) {
+            this.seat = seat;
+        }
+    }
+
+    record Result(long cost, long included, long extra) {}
+
+    final boolean team;
+    final ZoneId zone;
+    final Map<String, Long>
+            allowance; // seat -> per window allowance (same for both windows' ratio below)
+    final Map<String, Member> members = new HashMap<>();
+    final Map<String, String> contentById = new HashMap<>();
+    final Map<String, Result> resultById = new HashMap<>();
+    final Map<String, Long> orgExtraByPeriod = new HashMap<>();
+    final Map<String, Long> seatCaps = new HashMap<>();
+    Instant now;
+    boolean enabled;
+    boolean scopeSelected;
+    Long orgCap;
+    long balance;
+
+    ReferenceModel(boolean team, ZoneId zone, Instant now, Map<String, Long> allowance) {
+        this.team = team;
+        this.zone = zone;
+        this.now = now;
+        this.allowance = allowance;
+    }
+
+    long windowAllowance(Member m, Window w) {
+        // the weekly window allows eight times the session's
+        return w.name().equals("weekly") ? allowance.get(m.seat) * 8 : allowance.get(m.seat);
+    }
+
+    String period(Instant t) {
+        return YearMonth.from(t.atZone(zone)).toString();
+    }
+
+    Instant periodEnd(Instant t) {
+        return YearMonth.from(t.atZone(zone)).plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+    }
+
+    boolean running(Member m, Window w, Instant t) {
+        Instant start = m.windowStart.get(w.name());
+        return start != null && t.isBefore(start.plus(w.length()));
+    }
+
+    long used(Member m, Window w, Instant t) {
+        return running(m, w, t) ? m.windowUsed.get(w.name()) : 0;
+    }
+
+    long remaining(Member m, Instant t) {
+        long left = Long.MAX_VALUE;
+        for (Window w : WINDOWS) {
+            left = Math.min(left, Math.max(0, windowAllowance(m, w) - used(m, w, t)));
+        }
+        return left;
+    }
+
+    boolean eligible(Member m) {
+        return enabled && (m.extraSwitch != null ? m.extraSwitch : !scopeSelected);
+    }
+
+    Long effectiveCap(Member m) {
+        return m.cap != null ? m.cap : (team ? null : seatCaps.get(m.seat));
+    }
+
+    /** XU-16: "decision[:reason[@resumesAt]]|requestAction". */
+    String admit(String memberId) {
+        Member m = members.get(memberId);
+        if (m == null) {
+            return "DENIED:MEMBER_UNKNOWN|UNAVAILABLE";
+        }
+        if (remaining(m, now) > 0) {
+            return "ALLOWED_INCLUDED|UNAVAILABLE";
+        }
+        Instant again = null;
+        for (Window w : WINDOWS) {
+            if (used(m, w, now) >= windowAllowance(m, w)) {
+                if (!running(m, w, now)) {
+                    again = null; // an exhausted window that never started never resets
+                    break;
+                }
+                Instant reset = m.windowStart.get(w.name()).plus(w.length());
+                if (again == null || reset.isAfter(again)) {
+                    again = reset;
+                }
+            }
+        }
+        String link = team ? "UNAVAILABLE" : "AVAILABLE";
+        if (!eligible(m)) {
+            return "DENIED:INCLUDED_EXHAUSTED@" + again + "|" + link;
+        }
+        Instant capResumes =
+                again == null || periodEnd(now).isBefore(again) ? periodEnd(now) : again;
+        Long cap = effectiveCap(m);
+        if (cap != null && m.extraByPeriod.getOrDefault(period(now), 0L) >= cap) {
+            String reason = m.cap != null ? "MEMBER_CAP_REACHED" : "SEAT_TYPE_CAP_REACHED";
+            return "DENIED:" + reason + "@" + capResumes + "|" + link;
+        }
+        if (orgCap != null && orgExtraByPeriod.getOrDefault(period(now), 0L) >= orgCap) {
+            return "DENIED:ORG_CAP_REACHED@" + capResumes + "|" + link;
+        }
+        if (team && balance <= 0) {
+            return "DENIED:BALANCE_EXHAUSTED@" + again + "|" + link;
+        }
+        return "ALLOWED_EXTRA|UNAVAILABLE";
+    }
+
+    /** XU-17 – XU-19; {@code null} for a conflict (same id, other content). */
+    Result settle(String id, String memberId, String model, Instant at, long input, long output) {
+        String content = memberId + "|" + model + "|" + at + "|" + input + "|" + output;
+        if (contentById.containsKey(id)) {
+            return contentById.get(id).equals(content) ? resultById.get(id) : null;
+        }
+        Member m = members.get(memberId);
+        long[] price = PRICES.get(model);
+        long cost = input * price[0] + output * price[1];
+        long left = remaining(m, at);
+        long included = Math.min(cost, left);
+        long extra = cost - included;
+        if (!eligible(m)) {
+            included = cost;
+            extra = 0;
+        }
+        for (Window w : WINDOWS) {
+            if (running(m, w, at)) {
+                m.windowUsed.merge(w.name(), included, Long::sum);
+            } else {
+                m.windowStart.put(w.name(), at);
+                m.windowUsed.put(w.name(), included);
+            }
+        }
+        m.extraByPeriod.merge(period(at), extra, Long::sum);
+        orgExtraByPeriod.merge(period(at), extra, Long::sum);
+        if (team) {
+            balance -= extra;
+        }
+        Result result = new Result(cost, included, extra);
+        contentById.put(id, content);
+        resultById.put(id, result);
+        return result;
+    }
+}

@@ -1,0 +1,396 @@
+package dev.headroom.simulation;
+
+import dev.headroom.core.Money;
+import dev.headroom.support.Api;
+import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.Scenario.OrgFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Model-based simulation (after TigerBeetle's VOPR): seeded random sequences of admissions,
+ * settlements with replays, conflicts and late timestamps, cap and setting changes, purchases and
+ * clock moves across windows and months, run against the service on PostgreSQL and against {@link
+ * ReferenceModel}. Every answer and every balance, MTD and window figure must agree; a failure
+ * prints the seed and a reduced sequence that still fails.
+ *
+ * <p>{@code ./test.sh} runs {@value #DEFAULT_OPERATIONS} operations; {@code reliability/simulate.sh
+ * OPS SEED} runs more (e.g. a million).
+ */
+class SimulationTest extends IntegrationTest {
+    static final int DEFAULT_OPERATIONS = 3_000;
+    static final int PER_ORG = 250;
+    static final List<String> ZONES =
+            List.of("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney");
+
+    /** How often each admission answer was seen, to show what the run covered. */
+    final Map<String, Integer> seen = new java.util.TreeMap<>();
+
+    /** One generated operation, replayable against a fresh org. */
+    record Op(String kind, int member, long a, long b, int back) {
+        @Override
+        public String toString() {
+            return kind + "(m" + member + ", " + a + ", " + b + ", " + back + ")";
+        }
+    }
+
+    @Test
+    void theServiceAgreesWithTheReferenceModel() {
+        long seed = Long.getLong("headroom.sim.seed", 1129L);
+        int operations = Integer.getInteger("headroom.sim.ops", DEFAULT_OPERATIONS);
+        Random random = new Random(seed);
+        int done = 0;
+        int orgs = 0;
+        while (done < operations) {
+            boolean team = random.nextBoolean();
+            String zone = ZONES.get(random.nextInt(ZONES.size()));
+            Instant start =
+                    Instant.parse("2027-01-27T00:00:00Z")
+                            .plus(Duration.ofHours(random.nextInt(24 * 40)));
+            List<Op> ops = generate(random, team, Math.min(PER_ORG, operations - done));
+            String failure = run(team, zone, start, ops);
+            if (failure != null) {
+                List<Op> reduced = reduce(team, zone, start, ops);
+                throw new AssertionError(
+                        "Simulation seed "
+                                + seed
+                                + ", org "
+                                + orgs
+                                + " ("
+                                + (team ? "TEAM" : "ENTERPRISE_SEAT")
+                                + ", "
+                                + zone
+                                + ", start "
+                                + start
+                                + "): "
+                                + failure
+                                + "\nreduced sequence ("
+                                + reduced.size()
+                                + " ops): "
+                                + reduced
+                                + "\nreduced failure: "
+                                + run(team, zone, start, reduced));
+            }
+            done += ops.size();
+            orgs++;
+        }
+        System.out.println(
+                "SIMULATION: seed "
+                        + seed
+                        + ", "
+                        + done
+                        + " operations on "
+                        + orgs
+                        + " orgs, all agreed; admissions seen: "
+                        + seen);
+    }
+
+    static List<Op> generate(Random r, boolean team, int count) {
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int m = r.nextInt(3);
+            int pick = r.nextInt(100);
+            Op op;
+            if (pick < 25) {
+                op = new Op("admit", m, 0, 0, 0);
+            } else if (pick < 58) {
+                op = new Op("settle", m, r.nextInt(150_001), r.nextInt(20_001), r.nextInt(2));
+            } else if (pick < 64) {
+                op = new Op("replay", m, 0, 0, 1 + r.nextInt(5));
+            } else if (pick < 66) {
+                op = new Op("conflict", m, 0, 0, 1 + r.nextInt(5));
+            } else if (pick < 70) {
+                op =
+                        new Op(
+                                "late",
+                                m,
+                                r.nextInt(100_001),
+                                r.nextInt(10_001),
+                                1 + r.nextInt(40 * 24));
+            } else if (pick < 74) {
+                op = new Op("orgCap", m, r.nextInt(4) == 0 ? -1 : r.nextInt(600), 0, 0);
+            } else if (pick < 77) {
+                op =
+                        new Op(
+                                team ? "memberCap" : "seatCap",
+                                m,
+                                r.nextInt(4) == 0 ? -1 : r.nextInt(200),
+                                0,
+                                0);
+            } else if (pick < 81) {
+                op = new Op("memberCap", m, r.nextInt(4) == 0 ? -1 : r.nextInt(200), 0, 0);
+            } else if (pick < 83) {
+                op = new Op("memberSwitch", m, r.nextInt(2), 0, 0);
+            } else if (pick < 85) {
+                op = new Op("enable", m, r.nextInt(4) == 0 ? 0 : 1, r.nextInt(2), 0);
+            } else if (pick < 87) {
+                op = new Op(team ? "purchase" : "admit", m, 1 + r.nextInt(300), 0, 0);
+            } else if (pick < 94) {
+                op = new Op("settle", m, r.nextInt(150_001), r.nextInt(20_001), r.nextInt(2));
+            } else {
+                int scale = r.nextInt(10);
+                long minutes =
+                        scale < 7
+                                ? 1 + r.nextInt(120)
+                                : scale < 9
+                                        ? 60L * (1 + r.nextInt(48))
+                                        : 60L * 24 * (1 + r.nextInt(10));
+                op = new Op("advance", m, minutes, 0, 0);
+            }
+            ops.add(op);
+        }
+        return ops;
+    }
+
+    /** Runs {@code ops} on a fresh org and its model; the first disagreement, or {@code null}. */
+    String run(boolean team, String zone, Instant start, List<Op> ops) {
+        OrgFixture org = scenario().org(team ? "TEAM" : "ENTERPRISE_SEAT", zone, start);
+        Map<String, Long> allowance =
+                Map.of("STANDARD", ReferenceModel.USD / 5, "PREMIUM", 3 * ReferenceModel.USD / 5);
+        for (String seat : List.of("STANDARD", "PREMIUM")) {
+            String session = Money.ofNanos(allowance.get(seat)).toDecimalString();
+            String weekly = Money.ofNanos(allowance.get(seat) * 8).toDecimalString();
+            org.operator.put(
+                    org.path("/seat-types/" + seat + "/included-allowance"),
+                    Map.of(
+                            "windows",
+                            List.of(
+                                    Map.of(
+                                            "name",
+                                            "session",
+                                            "duration",
+                                            "PT5H",
+                                            "allowance",
+                                            session),
+                                    Map.of(
+                                            "name",
+                                            "weekly",
+                                            "duration",
+                                            "P7D",
+                                            "allowance",
+                                            weekly))));
+        }
+        ReferenceModel model = new ReferenceModel(team, ZoneId.of(zone), start, allowance);
+        List<String> ids =
+                List.of(org.member("STANDARD"), org.member("STANDARD"), org.member("PREMIUM"));
+        model.members.put(ids.get(0), new ReferenceModel.Member("STANDARD"));
+        model.members.put(ids.get(1), new ReferenceModel.Member("STANDARD"));
+        model.members.put(ids.get(2), new ReferenceModel.Member("PREMIUM"));
+        if (team) {
+            org.put("/extra-usage", Map.of("enabled", true, "initialPurchase", "1"));
+            model.balance = ReferenceModel.USD;
+        } else {
+            org.put("/extra-usage", Map.of("enabled", true));
+        }
+        model.enabled = true;
+        List<Map<String, Object>> sent = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            String member = ids.get(op.member());
+            ReferenceModel.Member modelMember = model.members.get(member);
+            String where = "op " + i + " " + op + ": ";
+            switch (op.kind()) {
+                case "admit" -> {
+                    String expected = model.admit(member);
+                    Api.Response r = org.admit(member, "claude-haiku-4-5");
+                    String actual =
+                            r.text("decision")
+                                    + (r.text("reason") == null
+                                            ? ""
+                                            : ":" + r.text("reason") + "@" + r.text("resumesAt"))
+                                    + "|"
+                                    + r.text("requestAction");
+                    if (!actual.equals(expected)) {
+                        return where + "admission " + actual + ", model " + expected;
+                    }
+                    seen.merge(actual.replaceAll("@[^|]*", ""), 1, Integer::sum);
+                }
+                case "settle", "late" -> {
+                    Instant at =
+                            op.kind().equals("late")
+                                    ? model.now.minus(Duration.ofHours(op.back()))
+                                    : model.now.plusSeconds(op.back() * 120L);
+                    String model4 = op.a() % 2 == 0 ? "claude-sonnet-4-5" : "claude-haiku-4-5";
+                    Map<String, Object> body =
+                            new HashMap<>(org.usageBody(member, "s" + i, at, op.a(), op.b()));
+                    body.put("model", model4);
+                    sent.add(body);
+                    String mismatch =
+                            compareSettlement(
+                                    where,
+                                    org.service.post("/api/v1/usage", body),
+                                    model.settle("s" + i, member, model4, at, op.a(), op.b()));
+                    if (mismatch != null) {
+                        return mismatch;
+                    }
+                }
+                case "replay", "conflict" -> {
+                    if (sent.isEmpty()) {
+                        continue;
+                    }
+                    Map<String, Object> body =
+                            new HashMap<>(sent.get(Math.max(0, sent.size() - op.back())));
+                    if (op.kind().equals("conflict")) {
+                        body.put("usage", Api.usage(7, 7));
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> usage = (Map<String, Object>) body.get("usage");
+                    ReferenceModel.Result expected =
+                            model.settle(
+                                    (String) body.get("requestId"),
+                                    (String) body.get("memberId"),
+                                    (String) body.get("model"),
+                                    Instant.parse((String) body.get("timestamp")),
+                                    ((Number) usage.get("input_tokens")).longValue(),
+                                    ((Number) usage.get("output_tokens")).longValue());
+                    String mismatch =
+                            compareSettlement(
+                                    where, org.service.post("/api/v1/usage", body), expected);
+                    if (mismatch != null) {
+                        return mismatch;
+                    }
+                }
+                case "orgCap" -> {
+                    model.orgCap = op.a() < 0 ? null : op.a() * 10_000_000L;
+                    org.limit("/spend-limit", dollars(model.orgCap));
+                }
+                case "seatCap" -> {
+                    String seat = op.member() == 2 ? "PREMIUM" : "STANDARD";
+                    Long cap = op.a() < 0 ? null : op.a() * 10_000_000L;
+                    model.seatCaps.put(seat, cap);
+                    org.limit("/seat-types/" + seat + "/spend-limit", dollars(cap));
+                }
+                case "memberCap" -> {
+                    modelMember.cap = op.a() < 0 ? null : op.a() * 10_000_000L;
+                    org.limit("/members/" + member + "/spend-limit", dollars(modelMember.cap));
+                }
+                case "memberSwitch" -> {
+                    modelMember.extraSwitch = op.a() == 1;
+                    org.put("/members/" + member + "/extra-usage", Map.of("enabled", op.a() == 1));
+                }
+                case "enable" -> {
+                    model.enabled = op.a() == 1;
+                    model.scopeSelected = op.b() == 1;
+                    org.put(
+                            "/extra-usage",
+                            Map.of(
+                                    "enabled",
+                                    model.enabled,
+                                    "scope",
+                                    model.scopeSelected ? "SELECTED" : "ORG"));
+                }
+                case "purchase" -> {
+                    model.balance += op.a() * 10_000_000L;
+                    Api.Response r =
+                            org.owner.post(
+                                    org.path("/credits/purchases"),
+                                    Map.of("amount", dollars(op.a() * 10_000_000L)));
+                    if (r.status() != 201) {
+                        return where + "purchase answered " + r;
+                    }
+                }
+                case "advance" -> {
+                    model.now = model.now.plus(Duration.ofMinutes(op.a()));
+                    org.advance(model.now);
+                }
+                default -> throw new IllegalStateException(op.kind());
+            }
+            String figures = compareFigures(where, org, model, member, team);
+            if (figures != null) {
+                return figures;
+            }
+        }
+        return null;
+    }
+
+    private static String compareSettlement(
+            String where, Api.Response response, ReferenceModel.Result expected) {
+        if (expected == null) {
+            return response.status() == 409 ? null : where + "expected 409, got " + response;
+        }
+        if (response.status() != 200) {
+            return where + "settlement answered " + response;
+        }
+        String actual =
+                response.text("cost")
+                        + "/"
+                        + response.text("includedCost")
+                        + "/"
+                        + response.text("extraCost");
+        String wanted =
+                dollars(expected.cost())
+                        + "/"
+                        + dollars(expected.included())
+                        + "/"
+                        + dollars(expected.extra());
+        return actual.equals(wanted) ? null : where + "settlement " + actual + ", model " + wanted;
+    }
+
+    private static String compareFigures(
+            String where, OrgFixture org, ReferenceModel model, String member, boolean team) {
+        JsonNode usage = org.usageOf(member).body();
+        ReferenceModel.Member m = model.members.get(member);
+        String actual = usage.get("mtdSpend").asString();
+        String wanted = dollars(m.extraByPeriod.getOrDefault(model.period(model.now), 0L));
+        if (!actual.equals(wanted)) {
+            return where + "member MTD " + actual + ", model " + wanted;
+        }
+        for (JsonNode window : usage.get("windows")) {
+            ReferenceModel.Window w =
+                    ReferenceModel.WINDOWS.stream()
+                            .filter(x -> x.name().equals(window.get("name").asString()))
+                            .findFirst()
+                            .orElseThrow();
+            String used = dollars(model.used(m, w, model.now));
+            if (!window.get("used").asString().equals(used)) {
+                return where
+                        + "window "
+                        + w.name()
+                        + " used "
+                        + window.get("used").asString()
+                        + ", model "
+                        + used;
+            }
+        }
+        JsonNode settings = org.owner.get(org.path("/extra-usage")).body();
+        String orgMtd = dollars(model.orgExtraByPeriod.getOrDefault(model.period(model.now), 0L));
+        if (!settings.get("mtdSpend").asString().equals(orgMtd)) {
+            return where + "org MTD " + settings.get("mtdSpend").asString() + ", model " + orgMtd;
+        }
+        if (team && !settings.get("balance").asString().equals(dollars(model.balance))) {
+            return where
+                    + "balance "
+                    + settings.get("balance").asString()
+                    + ", model "
+                    + dollars(model.balance);
+        }
+        return null;
+    }
+
+    /** Greedy reduction: drops operations one at a time while the sequence still fails. */
+    List<Op> reduce(boolean team, String zone, Instant start, List<Op> ops) {
+        List<Op> current = new ArrayList<>(ops);
+        Function<List<Op>, Boolean> fails = candidate -> run(team, zone, start, candidate) != null;
+        for (int i = current.size() - 1; i >= 0 && current.size() > 1; i--) {
+            List<Op> candidate = new ArrayList<>(current);
+            candidate.remove(i);
+            if (fails.apply(candidate)) {
+                current = candidate;
+            }
+        }
+        return current;
+    }
+
+    private static String dollars(Long nanos) {
+        return nanos == null ? null : Money.ofNanos(nanos).toDecimalString();
+    }
+}
