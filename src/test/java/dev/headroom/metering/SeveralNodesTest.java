@@ -25,14 +25,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Two Headroom nodes on one external PostgreSQL (given by {@code spring.datasource.url}, so no
- * embedded server is started by either): a request id sent to both counts once, and a cap reached
- * through one node denies on the other (XU-17, XU-18).
+ * Three Headroom nodes on one external PostgreSQL (given by {@code spring.datasource.url}, so no
+ * embedded server is started by either): a request id sent to all three counts once, and a cap
+ * reached through one node denies on the other (XU-17, XU-18).
  */
 class SeveralNodesTest {
     static EmbeddedPostgres postgres;
     static ConfigurableApplicationContext nodeA;
     static ConfigurableApplicationContext nodeB;
+    static ConfigurableApplicationContext nodeC;
     static String url;
     static int smtpPort;
 
@@ -45,12 +46,14 @@ class SeveralNodesTest {
         }
         nodeA = node(url);
         nodeB = node(url);
+        nodeC = node(url);
     }
 
     @AfterAll
     static void stopNodes() throws Exception {
         nodeA.close();
         nodeB.close();
+        nodeC.close();
         if (mail != null) {
             mail.stop();
         }
@@ -133,10 +136,13 @@ class SeveralNodesTest {
                 CompletableFuture.supplyAsync(() -> a.post("/api/v1/usage", report));
         CompletableFuture<Api.Response> viaB =
                 CompletableFuture.supplyAsync(() -> b.post("/api/v1/usage", report));
-        List<Api.Response> answers = List.of(viaA.get(), viaB.get());
+        Api c = operatorOf(nodeC);
+        CompletableFuture<Api.Response> viaC =
+                CompletableFuture.supplyAsync(() -> c.post("/api/v1/usage", report));
+        List<Api.Response> answers = List.of(viaA.get(), viaB.get(), viaC.get());
         assertThat(answers).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(200));
         assertThat(answers.stream().filter(r -> r.body().get("duplicate").asBoolean()).count())
-                .isEqualTo(1);
+                .isEqualTo(2);
         // $6 of which $5 included and $1 extra: the member's $1 cap is reached.
         assertThat(answers.get(0).text("extraCost")).isEqualTo("1.00");
 
@@ -153,6 +159,8 @@ class SeveralNodesTest {
         assertThat(a.post("/api/v1/admissions", admission).text("reason"))
                 .isEqualTo("MEMBER_CAP_REACHED");
         assertThat(b.post("/api/v1/admissions", admission).text("reason"))
+                .isEqualTo("MEMBER_CAP_REACHED");
+        assertThat(c.post("/api/v1/admissions", admission).text("reason"))
                 .isEqualTo("MEMBER_CAP_REACHED");
         // A cap raised through one node takes effect on the other at once.
         a.put(
