@@ -1,0 +1,91 @@
+package dev.headroom.bench;
+
+import dev.headroom.metering.AdmissionInput;
+import dev.headroom.metering.AdmissionPolicy;
+import dev.headroom.metering.CapSource;
+import dev.headroom.metering.EffectiveCap;
+import dev.headroom.metering.IncludedUsage;
+import dev.headroom.metering.RequestLink;
+import dev.headroom.metering.SettlementSplit;
+import dev.headroom.metering.WindowAllowance;
+import dev.headroom.metering.WindowUsage;
+import dev.headroom.organization.Plan;
+import dev.headroom.pricing.CostCalculator;
+import dev.headroom.pricing.LongContextTier;
+import dev.headroom.pricing.PriceVersion;
+import dev.headroom.pricing.TokenPrices;
+import dev.headroom.pricing.TokenUsage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** JMH micro-benchmarks of the pure core (issue 6): run with {@code bench/jmh.sh}. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CoreBenchmarks {
+    static final Instant NOW = Instant.parse("2027-01-15T12:00:00Z");
+    static final PriceVersion SONNET =
+            new PriceVersion(
+                    "claude-sonnet-4-5",
+                    Instant.EPOCH,
+                    new TokenPrices(3_000, 15_000, 3_750, 6_000, 300),
+                    new LongContextTier(
+                            200_000, new TokenPrices(6_000, 22_500, 7_500, 12_000, 600)),
+                    10_000_000,
+                    50);
+    static final TokenUsage USAGE = new TokenUsage(12_000, 800, 2_000, 0, 40_000, 1, false);
+    static final List<WindowAllowance> WINDOWS =
+            List.of(
+                    new WindowAllowance("session", Duration.ofHours(5), 5_000_000_000L),
+                    new WindowAllowance("weekly", Duration.ofDays(7), 40_000_000_000L));
+    static final Map<String, WindowUsage> USED =
+            Map.of(
+                    "session", new WindowUsage("session", NOW.minusSeconds(3_600), 5_000_000_000L),
+                    "weekly", new WindowUsage("weekly", NOW.minusSeconds(86_400), 12_000_000_000L));
+    static final AdmissionInput CAPPED =
+            new AdmissionInput(
+                    Plan.ENTERPRISE_SEAT,
+                    false,
+                    IncludedUsage.at(WINDOWS, USED, NOW),
+                    true,
+                    new EffectiveCap(50_000_000_000L, CapSource.SEAT_TYPE),
+                    12_000_000_000L,
+                    2_000_000_000_000L,
+                    900_000_000_000L,
+                    null,
+                    Instant.parse("2027-02-01T00:00:00Z"),
+                    new RequestLink(true, false));
+
+    @Benchmark
+    public Object admissionDecision() {
+        return AdmissionPolicy.decide(CAPPED);
+    }
+
+    @Benchmark
+    public long costOfARequest() {
+        return CostCalculator.costNanos(SONNET, USAGE);
+    }
+
+    @Benchmark
+    public Object settlementSplitWithWindows() {
+        long remaining = IncludedUsage.remainingNanos(IncludedUsage.at(WINDOWS, USED, NOW));
+        SettlementSplit split =
+                SettlementSplit.of(CostCalculator.costNanos(SONNET, USAGE), remaining, true);
+        return IncludedUsage.charge(WINDOWS, USED, NOW, split.includedNanos());
+    }
+}

@@ -1,0 +1,267 @@
+package dev.headroom.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.support.Api;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load generator of issue 6: the packaged server as its own process on its embedded PostgreSQL
+ * with fsync and synchronous_commit on, driven over HTTP by closed-loop clients on virtual threads.
+ * Phases: the HTTP floor ({@code /ping}), admissions, single usage reports and batches of 100, for
+ * one org with 1,000 members (the hot-row case) and for 100 orgs.
+ *
+ * <p>Not part of {@code ./test.sh}: run {@code bench/load.sh}; results in {@code
+ * target/bench/load.txt}.
+ */
+class LoadBenchmark {
+    static final int CLIENTS = Integer.getInteger("headroom.load.clients", 64);
+    static final Duration PHASE = Duration.ofSeconds(Long.getLong("headroom.load.seconds", 15));
+    static final String OPERATOR = "load-operator";
+
+    record Target(String org, String service, List<String> members) {}
+
+    @Test
+    void load() throws Exception {
+        Path data = Files.createTempDirectory("headroom-load");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server =
+                new ProcessBuilder(
+                                java,
+                                "-Xmx1g",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "dev.headroom.HeadroomApplication",
+                                "--server.port=" + port,
+                                "--headroom.data-dir=" + data,
+                                "--headroom.demo.enabled=false",
+                                "--headroom.operator-key=" + OPERATOR,
+                                "--logging.level.root=WARN",
+                                "--server.tomcat.threads.max=400")
+                        .redirectErrorStream(true)
+                        .redirectOutput(data.resolve("server.log").toFile())
+                        .start();
+        List<String> out = new ArrayList<>();
+        try {
+            String base = "http://localhost:" + port;
+            Api operator = new Api(base, OPERATOR);
+            awaitUp(operator);
+            Target hot = org(operator, 1_000);
+            List<Target> many = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                many.add(org(operator, 10));
+            }
+            HttpClient http =
+                    HttpClient.newBuilder()
+                            .executor(Executors.newVirtualThreadPerTaskExecutor())
+                            .build();
+            AtomicLong ids = new AtomicLong();
+            out.add(
+                    "date "
+                            + Instant.now().toString().substring(0, 10)
+                            + ", "
+                            + Runtime.getRuntime().availableProcessors()
+                            + " cores, "
+                            + CLIENTS
+                            + " closed-loop clients, "
+                            + PHASE.toSeconds()
+                            + " s per phase, fsync on");
+            out.add(run("HTTP floor: GET /ping", http, n -> get(base + "/ping")));
+            out.add(run("admissions, 1 org x 1,000 members", http, n -> admission(base, hot, n)));
+            out.add(
+                    run(
+                            "admissions, 100 orgs x 10 members",
+                            http,
+                            n -> admission(base, many.get(n % 100), n / 100)));
+            out.add(
+                    run(
+                            "POST /usage, 1 org x 1,000 members",
+                            http,
+                            n -> usage(base, hot, ids.incrementAndGet(), n, 1)));
+            out.add(
+                    run(
+                            "POST /usage, 100 orgs x 10 members",
+                            http,
+                            n ->
+                                    usage(
+                                            base,
+                                            many.get(n % 100),
+                                            ids.incrementAndGet(),
+                                            n / 100,
+                                            1)));
+            out.add(
+                    run(
+                            "POST /usage:batch of 100, 1 org (per event)",
+                            http,
+                            n -> usage(base, hot, ids.incrementAndGet(), n, 100)));
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+        Path result = Path.of("target/bench/load.txt");
+        Files.createDirectories(result.getParent());
+        Files.write(result, out);
+        out.forEach(System.out::println);
+    }
+
+    private String run(String name, HttpClient http, IntFunction<HttpRequest> requests)
+            throws Exception {
+        int eventsPerRequest = name.contains("batch of 100") ? 100 : 1;
+        Histogram latency = new ConcurrentHistogram(3);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong counter = new AtomicLong();
+        long warmupEnd = System.nanoTime() + 3_000_000_000L;
+        long end = warmupEnd + PHASE.toNanos();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < CLIENTS; c++) {
+                clients.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        HttpRequest request = requests.apply((int) counter.incrementAndGet());
+                        long start = System.nanoTime();
+                        HttpResponse<String> response =
+                                http.send(request, HttpResponse.BodyHandlers.ofString());
+                        long took = System.nanoTime() - start;
+                        if (start >= warmupEnd) {
+                            if (response.statusCode() == 200) {
+                                ok.incrementAndGet();
+                                latency.recordValue(took / 1_000);
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        double perSecond = ok.get() * (double) eventsPerRequest / PHASE.toSeconds();
+        assertThat(failed.get()).as(name + " failures").isZero();
+        return String.format(
+                "%-46s %9.0f %s/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms",
+                name,
+                perSecond,
+                eventsPerRequest == 1 ? "req" : "events",
+                latency.getValueAtPercentile(50) / 1000.0,
+                latency.getValueAtPercentile(99) / 1000.0,
+                latency.getValueAtPercentile(99.9) / 1000.0);
+    }
+
+    private static HttpRequest get(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).GET().build();
+    }
+
+    private static HttpRequest admission(String base, Target t, int n) {
+        String body =
+                "{\"orgId\":\""
+                        + t.org()
+                        + "\",\"memberId\":\""
+                        + t.members().get(n % t.members().size())
+                        + "\",\"product\":\"CLAUDE_CODE\",\"model\":\"claude-sonnet-4-5\"}";
+        return post(base + "/api/v1/admissions", t.service(), body);
+    }
+
+    private static HttpRequest usage(String base, Target t, long id, int n, int events) {
+        StringBuilder items = new StringBuilder();
+        for (int e = 0; e < events; e++) {
+            if (e > 0) {
+                items.append(',');
+            }
+            items.append("{\"requestId\":\"load-")
+                    .append(id)
+                    .append('-')
+                    .append(e)
+                    .append("\",\"orgId\":\"")
+                    .append(t.org())
+                    .append("\",\"memberId\":\"")
+                    .append(t.members().get((n + e) % t.members().size()))
+                    .append(
+                            "\",\"product\":\"CLAUDE_CODE\",\"model\":\"claude-sonnet-4-5\",\"timestamp\":\"2027-01-10T12:00:00Z\",")
+                    .append("\"usage\":{\"input_tokens\":1200,\"output_tokens\":800}}");
+        }
+        return events == 1
+                ? post(base + "/api/v1/usage", t.service(), items.toString())
+                : post(base + "/api/v1/usage:batch", t.service(), "{\"items\":[" + items + "]}");
+    }
+
+    private static HttpRequest post(String url, String key, String body) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    private static Target org(Api operator, int members) {
+        String org =
+                operator.post(
+                                "/api/v1/orgs",
+                                Map.of(
+                                        "name",
+                                        "Load",
+                                        "plan",
+                                        "ENTERPRISE_SEAT",
+                                        "testClock",
+                                        true,
+                                        "testClockStart",
+                                        "2027-01-10T12:00:00Z"))
+                        .text("id");
+        operator.put("/api/v1/orgs/" + org + "/extra-usage", Map.of("enabled", true));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            ids.add(
+                    operator.post(
+                                    "/api/v1/orgs/" + org + "/members",
+                                    Map.of(
+                                            "email",
+                                            "l" + i + "@" + org + ".example",
+                                            "name",
+                                            "L" + i,
+                                            "seatType",
+                                            "STANDARD"))
+                            .text("id"));
+        }
+        String service =
+                operator.post("/api/v1/orgs/" + org + "/keys", Map.of("role", "SERVICE"))
+                        .text("key");
+        return new Target(org, service, ids);
+    }
+
+    private static void awaitUp(Api operator) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (operator.get("/ping").status() == 200) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("server did not start");
+    }
+}
