@@ -33,7 +33,7 @@ final class ReferenceModel {
     record Window(String name, Duration length) {}
 
     static final class Member {
-        final String seat;
+        String seat;
         Long cap;
         Boolean extraSwitch;
         final Map<String, Instant> windowStart = new HashMap<>();

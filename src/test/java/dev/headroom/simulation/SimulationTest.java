@@ -132,6 +132,8 @@ class SimulationTest extends IntegrationTest {
                 op = new Op("memberSwitch", m, r.nextInt(2), 0, 0);
             } else if (pick < 85) {
                 op = new Op("enable", m, r.nextInt(4) == 0 ? 0 : 1, r.nextInt(2), 0);
+            } else if (pick < 86) {
+                op = new Op("seat", m, r.nextInt(2), 0, 0);
             } else if (pick < 87) {
                 op = new Op(team ? "purchase" : "admit", m, 1 + r.nextInt(300), 0, 0);
             } else if (pick < 94) {
@@ -287,6 +289,16 @@ class SimulationTest extends IntegrationTest {
                                     model.enabled,
                                     "scope",
                                     model.scopeSelected ? "SELECTED" : "ORG"));
+                }
+                case "seat" -> {
+                    modelMember.seat = op.a() == 1 ? "PREMIUM" : "STANDARD";
+                    Api.Response r =
+                            org.owner.patch(
+                                    org.path("/members/" + member),
+                                    Map.of("seatType", modelMember.seat));
+                    if (r.status() != 200) {
+                        return where + "seat change answered " + r;
+                    }
                 }
                 case "purchase" -> {
                     model.balance += op.a() * 10_000_000L;
