@@ -80,23 +80,7 @@ class SpendAlerts {
                         member.email(),
                         subject,
                         "spend-alert",
-                        Map.of(
-                                "name",
-                                member.name(),
-                                "org",
-                                org.name(),
-                                "percent",
-                                percent,
-                                "spent",
-                                Money.ofNanos(spend.afterNanos()).toDecimalString(),
-                                "cap",
-                                Money.ofNanos(spend.capNanos()).toDecimalString(),
-                                "currency",
-                                org.currency(),
-                                "period",
-                                spend.period(),
-                                "whose",
-                                "your"),
+                        model(member, org, spend, percent, "your"),
                         "spend-alert:"
                                 + org.id()
                                 + ":"
@@ -117,23 +101,7 @@ class SpendAlerts {
                                 owner.email(),
                                 org.name() + " reached its monthly extra usage limit",
                                 "spend-alert",
-                                Map.of(
-                                        "name",
-                                        owner.name(),
-                                        "org",
-                                        org.name(),
-                                        "percent",
-                                        100,
-                                        "spent",
-                                        Money.ofNanos(spend.afterNanos()).toDecimalString(),
-                                        "cap",
-                                        Money.ofNanos(spend.capNanos()).toDecimalString(),
-                                        "currency",
-                                        org.currency(),
-                                        "period",
-                                        spend.period(),
-                                        "whose",
-                                        "the organisation's"),
+                                model(owner, org, spend, 100, "the organisation's"),
                                 "org-cap-reached:"
                                         + org.id()
                                         + ":"
@@ -142,5 +110,18 @@ class SpendAlerts {
                                         + owner.id()));
             }
         }
+    }
+
+    private static Map<String, Object> model(
+            Member to, Org org, ExtraSpendSettled spend, int percent, String whose) {
+        return Map.of(
+                "name", to.name(),
+                "org", org.name(),
+                "percent", percent,
+                "spent", Money.ofNanos(spend.afterNanos()).toDecimalString(),
+                "cap", Money.ofNanos(spend.capNanos()).toDecimalString(),
+                "currency", org.currency(),
+                "period", spend.period(),
+                "whose", whose);
     }
 }

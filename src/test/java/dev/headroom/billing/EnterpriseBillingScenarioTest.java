@@ -44,18 +44,7 @@ class EnterpriseBillingScenarioTest extends IntegrationTest {
     void XU27_twoMonthsOfInvoicesMatchTheUsage() throws Exception {
         OrgFixture org = scenario().org("ENTERPRISE_SEAT", "Europe/Berlin", T0);
         for (String seat : List.of("STANDARD", "PREMIUM")) {
-            org.operator.put(
-                    org.path("/seat-types/" + seat + "/included-allowance"),
-                    Map.of(
-                            "windows",
-                            List.of(
-                                    Map.of(
-                                            "name",
-                                            "session",
-                                            "duration",
-                                            "PT5H",
-                                            "allowance",
-                                            "0"))));
+            org.windows(seat, "session", "PT5H", "0");
         }
         org.put("/extra-usage", Map.of("enabled", true));
         List<String> members =

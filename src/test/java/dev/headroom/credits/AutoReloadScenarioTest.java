@@ -29,11 +29,7 @@ class AutoReloadScenarioTest extends IntegrationTest {
     /** Members with no included allowance, so every cent is extra and debited. */
     OrgFixture teamWithoutIncludedUsage() {
         OrgFixture org = scenario().org("TEAM", "UTC", T0);
-        org.operator.put(
-                org.path("/seat-types/STANDARD/included-allowance"),
-                Map.of(
-                        "windows",
-                        List.of(Map.of("name", "session", "duration", "PT5H", "allowance", "0"))));
+        org.windows("STANDARD", "session", "PT5H", "0");
         return org;
     }
 

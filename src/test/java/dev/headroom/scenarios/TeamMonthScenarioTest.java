@@ -8,7 +8,6 @@ import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -24,13 +23,7 @@ class TeamMonthScenarioTest extends IntegrationTest {
     @Test
     void XU5_XU7_XU8_XU12_XU18_aTeamMonth() {
         OrgFixture org = scenario().org("TEAM", "America/New_York", T0);
-        org.operator.put(
-                org.path("/seat-types/STANDARD/included-allowance"),
-                Map.of(
-                        "windows",
-                        List.of(
-                                Map.of("name", "session", "duration", "PT5H", "allowance", "5.00"),
-                                Map.of("name", "weekly", "duration", "P7D", "allowance", "8.00"))));
+        org.windows("STANDARD", "session", "PT5H", "5.00", "weekly", "P7D", "8.00");
         String ada = org.member("STANDARD");
 
         // XU-5: enabling on Team asks for the initial purchase.

@@ -161,25 +161,7 @@ class SimulationTest extends IntegrationTest {
         for (String seat : List.of("STANDARD", "PREMIUM")) {
             String session = Money.ofNanos(allowance.get(seat)).toDecimalString();
             String weekly = Money.ofNanos(allowance.get(seat) * 8).toDecimalString();
-            org.operator.put(
-                    org.path("/seat-types/" + seat + "/included-allowance"),
-                    Map.of(
-                            "windows",
-                            List.of(
-                                    Map.of(
-                                            "name",
-                                            "session",
-                                            "duration",
-                                            "PT5H",
-                                            "allowance",
-                                            session),
-                                    Map.of(
-                                            "name",
-                                            "weekly",
-                                            "duration",
-                                            "P7D",
-                                            "allowance",
-                                            weekly))));
+            org.windows(seat, "session", "PT5H", session, "weekly", "P7D", weekly);
         }
         ReferenceModel model = new ReferenceModel(team, ZoneId.of(zone), start, allowance);
         List<String> ids =

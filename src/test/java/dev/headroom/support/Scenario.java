@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,6 +79,22 @@ public final class Scenario {
         /** The API as the holder of {@code key}. */
         public Api as(String key) {
             return operator.as(key);
+        }
+
+        /**
+         * Replaces a seat type's included-usage windows: {@code name, duration, allowance} each.
+         */
+        public void windows(String seatType, String... spec) {
+            List<Map<String, Object>> windows = new java.util.ArrayList<>();
+            for (int i = 0; i < spec.length; i += 3) {
+                windows.add(
+                        Map.of("name", spec[i], "duration", spec[i + 1], "allowance", spec[i + 2]));
+            }
+            Api.Response response =
+                    operator.put(
+                            path("/seat-types/" + seatType + "/included-allowance"),
+                            Map.of("windows", windows));
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
         }
 
         public String email(String memberId) {
