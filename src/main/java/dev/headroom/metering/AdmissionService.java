@@ -1,7 +1,6 @@
 package dev.headroom.metering;
 
 import dev.headroom.core.ApiException;
-import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import dev.headroom.pricing.PriceBookService;
@@ -14,17 +13,11 @@ public class AdmissionService {
     static final Pattern PRODUCT = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     private final OrgService orgs;
-    private final MemberService members;
     private final PriceBookService prices;
     private final MemberStateReader states;
 
-    public AdmissionService(
-            OrgService orgs,
-            MemberService members,
-            PriceBookService prices,
-            MemberStateReader states) {
+    public AdmissionService(OrgService orgs, PriceBookService prices, MemberStateReader states) {
         this.orgs = orgs;
-        this.members = members;
         this.prices = prices;
         this.states = states;
     }
@@ -39,15 +32,23 @@ public class AdmissionService {
         if (memberId == null) {
             throw ApiException.validation("memberId is required.");
         }
-        return members.find(orgId, memberId)
-                .map(member -> states.read(org, member).admission())
+        return states.read(org, memberId)
+                .map(MemberState::admission)
                 .orElseGet(AdmissionPolicy::memberUnknown);
     }
 
     /** The member's admission right now, whatever the model (for the request link). */
     public Admission current(String orgId, String memberId) {
         Org org = orgs.require(orgId);
-        return states.read(org, members.require(orgId, memberId)).admission();
+        return states.read(org, memberId)
+                .orElseThrow(() ->
+                        dev.headroom.core.ApiException.notFound(
+                                "Member '"
+                                        + memberId
+                                        + "' does not exist in organisation '"
+                                        + orgId
+                                        + "'."))
+                .admission();
     }
 
     static void checkProduct(String product) {

@@ -66,6 +66,13 @@ public class MemberUsageService {
 
     public MemberState usageOf(String orgId, String memberId) {
         Org org = orgs.require(orgId);
-        return states.read(org, members.require(orgId, memberId));
+        return states.read(org, memberId)
+                .orElseThrow(() ->
+                        dev.headroom.core.ApiException.notFound(
+                                "Member '"
+                                        + memberId
+                                        + "' does not exist in organisation '"
+                                        + orgId
+                                        + "'."));
     }
 }

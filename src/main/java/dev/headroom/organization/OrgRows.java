@@ -6,11 +6,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.ZoneId;
 
-/** Maps {@code org} and {@code member} rows. */
-final class OrgRows {
+/** Maps {@code org} and {@code member} rows (also for queries of other features that join them). */
+public final class OrgRows {
     private OrgRows() {}
 
-    static Org org(ResultSet rs) throws SQLException {
+    public static Org org(ResultSet rs) throws SQLException {
         Timestamp now = rs.getTimestamp("test_clock_now");
         return new Org(
                 rs.getString("id"),
@@ -23,7 +23,7 @@ final class OrgRows {
                 rs.getBoolean("suspended"));
     }
 
-    static Member member(ResultSet rs) throws SQLException {
+    public static Member member(ResultSet rs) throws SQLException {
         String seat = rs.getString("seat_type");
         boolean extra = rs.getBoolean("extra_usage");
         Boolean override = rs.wasNull() ? null : extra;

@@ -17,13 +17,13 @@ class RequestLinkState implements RequestLinks {
 
     @Override
     public RequestState stateOf(String orgId, String memberId, Instant now) {
-        if (store.hasPending(orgId, memberId)) {
+        RequestStore.LinkRow row = store.linkState(orgId, memberId);
+        if (row.pending()) {
             return new RequestState(true, false);
         }
         boolean coolingDown =
-                store.lastDismissal(orgId, memberId)
-                        .map(at -> now.isBefore(at.plus(properties.dismissCooldown())))
-                        .orElse(false);
+                row.lastDismissal() != null
+                        && now.isBefore(row.lastDismissal().plus(properties.dismissCooldown()));
         return new RequestState(false, coolingDown);
     }
 }

@@ -61,12 +61,19 @@ class RequestStore {
                 .map(Timestamp::toInstant);
     }
 
-    boolean hasPending(String orgId, String memberId) {
+    /** Whether a request is pending, and the latest dismissal, in one round trip. */
+    record LinkRow(boolean pending, Instant lastDismissal) {}
+
+    LinkRow linkState(String orgId, String memberId) {
         return jdbc.sql(
-                        "select exists (select 1 from extra_usage_request where org_id = ? and member_id = ?"
-                                + " and status = 'PENDING')")
+                        "select bool_or(status = 'PENDING'), max(decided_at) filter (where status = 'DISMISSED')"
+                                + " from extra_usage_request where org_id = ? and member_id = ?")
                 .params(orgId, memberId)
-                .query(Boolean.class)
+                .query((rs, n) -> {
+                    Timestamp dismissed = rs.getTimestamp(2);
+                    return new LinkRow(
+                            rs.getBoolean(1), dismissed == null ? null : dismissed.toInstant());
+                })
                 .single();
     }
 
