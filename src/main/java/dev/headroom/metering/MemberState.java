@@ -20,6 +20,21 @@ public record MemberState(
         Long balanceNanos,
         RequestLink requestLink) {
 
+    MemberState withRequestLink(RequestLink link) {
+        return new MemberState(
+                org,
+                member,
+                settings,
+                now,
+                period,
+                windows,
+                cap,
+                memberMtdNanos,
+                orgMtdNanos,
+                balanceNanos,
+                link);
+    }
+
     public Admission admission() {
         return AdmissionPolicy.decide(admissionInput());
     }

@@ -67,12 +67,17 @@ class MemberStateReader {
     Optional<MemberState> read(Org org, String memberId) {
         Instant now = orgs.now(org);
         BillingPeriod period = BillingPeriod.containing(now, org.timeZone());
+        // The request link is read after the row is mapped: a query inside the row mapper would
+        // hold one pooled connection while waiting for another, and under load the pool runs dry.
         return jdbc.sql(STATE)
                 .param("org", org.id())
                 .param("member", memberId)
                 .param("period", period.key())
                 .query((rs, n) -> state(rs, org, now, period))
-                .optional();
+                .optional()
+                .map(state ->
+                        state.withRequestLink(
+                                requestLink(org, state.member(), state.settings(), now)));
     }
 
     private MemberState state(ResultSet rs, Org org, Instant now, BillingPeriod period)
@@ -122,7 +127,7 @@ class MemberStateReader {
                 memberExtra == null ? 0 : memberExtra,
                 orgExtra == null ? 0 : orgExtra,
                 nullableLong(rs, "org_balance"),
-                requestLink(org, member, s, now));
+                RequestLink.NONE);
     }
 
     private RequestLink requestLink(Org org, Member member, ExtraUsageSettings s, Instant now) {

@@ -145,13 +145,11 @@ class LoadBenchmark {
                         HttpResponse<String> response =
                                 http.send(request, HttpResponse.BodyHandlers.ofString());
                         long took = System.nanoTime() - start;
-                        if (start >= warmupEnd) {
-                            if (response.statusCode() == 200) {
-                                ok.incrementAndGet();
-                                latency.recordValue(took / 1_000);
-                            } else {
-                                failed.incrementAndGet();
-                            }
+                        if (response.statusCode() != 200) {
+                            failed.incrementAndGet();
+                        } else if (start >= warmupEnd) {
+                            ok.incrementAndGet();
+                            latency.recordValue(took / 1_000);
                         }
                     }
                     return null;
@@ -160,6 +158,7 @@ class LoadBenchmark {
         }
         double perSecond = ok.get() * (double) eventsPerRequest / PHASE.toSeconds();
         assertThat(failed.get()).as(name + " failures").isZero();
+        assertThat(ok.get()).as(name + ": no request completed in the measured time").isPositive();
         return String.format(
                 "%-46s %9.0f %s/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms",
                 name,

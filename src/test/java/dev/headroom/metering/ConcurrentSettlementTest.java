@@ -121,6 +121,29 @@ class ConcurrentSettlementTest extends IntegrationTest {
                 .isEqualTo(distinct * 900_000_000L);
     }
 
+    /**
+     * Many admissions at once on a seat-based Enterprise org (whose admission also reads the
+     * request link): more callers than pooled connections must all be answered. An admission that
+     * held one connection while asking for a second once ran the pool dry under load.
+     */
+    @Test
+    void concurrentAdmissionsNeverRunTheConnectionPoolDry() throws Exception {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        String member = org.member("STANDARD");
+        ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < 256; c++) {
+                clients.submit(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        statuses.add(org.admit(member).status());
+                    }
+                    return null;
+                });
+            }
+        }
+        assertThat(statuses).hasSize(2_560).containsOnly(200);
+    }
+
     private long count(String sql, String orgId) {
         return jdbc.sql(sql).param(orgId).query(Long.class).single();
     }
