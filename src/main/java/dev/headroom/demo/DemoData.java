@@ -4,6 +4,7 @@ import dev.headroom.core.Money;
 import dev.headroom.metering.ExtraUsageScope;
 import dev.headroom.metering.ExtraUsageSettingsService;
 import dev.headroom.organization.ApiKeyService;
+import dev.headroom.organization.ConsoleAccounts;
 import dev.headroom.organization.KeyRole;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.MemberService;
@@ -37,10 +38,14 @@ class DemoData implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(DemoData.class);
     private static final String ACTOR = "demo";
 
+    /** Every demo member signs in to the console with their email and this password. */
+    static final String DEMO_PASSWORD = "headroom-demo";
+
     private final OrgService orgs;
     private final MemberService members;
     private final ExtraUsageSettingsService settings;
     private final ApiKeyService keys;
+    private final ConsoleAccounts accounts;
     private final dev.headroom.credits.AutoReloads autoReloads;
     private final JdbcClient jdbc;
     private final Path keyFile;
@@ -50,6 +55,7 @@ class DemoData implements ApplicationRunner {
             MemberService members,
             ExtraUsageSettingsService settings,
             ApiKeyService keys,
+            ConsoleAccounts accounts,
             dev.headroom.credits.AutoReloads autoReloads,
             JdbcClient jdbc,
             @Value("${headroom.data-dir:./headroom-data}") String dataDir) {
@@ -57,6 +63,7 @@ class DemoData implements ApplicationRunner {
         this.members = members;
         this.settings = settings;
         this.keys = keys;
+        this.accounts = accounts;
         this.autoReloads = autoReloads;
         this.jdbc = jdbc;
         this.keyFile = Path.of(dataDir, "demo-keys.txt");
@@ -73,6 +80,9 @@ class DemoData implements ApplicationRunner {
         List<String> lines = new ArrayList<>();
         lines.add(
                 "# Headroom demo orgs and their API keys (shown once, kept here for the demo only)");
+        lines.add(
+                "# Console: http://localhost:8080/login, any demo member's email, password "
+                        + DEMO_PASSWORD);
         team(lines);
         enterprise(lines);
         Files.createDirectories(keyFile.getParent());
@@ -133,8 +143,11 @@ class DemoData implements ApplicationRunner {
     }
 
     private Member member(Org org, String email, String name, Role role, SeatType seat) {
-        return members.create(
-                org.id(), new MemberService.NewMember(email, name, role, seat), ACTOR);
+        Member member =
+                members.create(
+                        org.id(), new MemberService.NewMember(email, name, role, seat), ACTOR);
+        accounts.setPassword(org.id(), member.id(), DEMO_PASSWORD, ACTOR);
+        return member;
     }
 
     private void describe(List<String> lines, Org org, Member owner) {

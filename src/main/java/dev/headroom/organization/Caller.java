@@ -92,4 +92,48 @@ public sealed interface Caller {
             };
         }
     }
+
+    /**
+     * A member signed in to the console. Their role is read when the request starts, so a demoted
+     * admin loses their rights at their next click, not at their next sign-in.
+     */
+    record SignedIn(String orgId, String memberId, Role role) implements Caller {
+        @Override
+        public String actor() {
+            return "member:" + memberId;
+        }
+
+        @Override
+        public void requireOperator() {
+            throw ApiException.forbidden("Only the operator may do this.");
+        }
+
+        @Override
+        public void requireRole(String org, Role minimum) {
+            requireOrg(org);
+            if (!role.atLeast(minimum)) {
+                throw ApiException.forbidden(
+                        "This needs the role " + minimum + " or higher; you are " + role + ".");
+            }
+        }
+
+        @Override
+        public void requireService(String org) {
+            throw ApiException.forbidden("This needs a service key of the organisation.");
+        }
+
+        @Override
+        public void requireMemberOrAdmin(String org, String member) {
+            requireOrg(org);
+            if (!member.equals(memberId) && !role.atLeast(Role.ADMIN)) {
+                throw ApiException.forbidden("A member may see only their own usage.");
+            }
+        }
+
+        private void requireOrg(String org) {
+            if (!orgId.equals(org)) {
+                throw ApiException.forbidden("This belongs to another organisation.");
+            }
+        }
+    }
 }

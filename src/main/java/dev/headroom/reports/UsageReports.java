@@ -52,18 +52,30 @@ public class UsageReports {
             long cacheReadTokens,
             long webSearchRequests) {}
 
+    /** One day's cost of one series (a product or a model): what the usage charts draw (EX-3). */
+    public record DailyCost(LocalDate day, String key, Money includedCost, Money extraCost) {}
+
+    public List<DailyCost> daily(String orgId, LocalDate from, LocalDate to, GroupBy series) {
+        orgs.require(orgId);
+        checkRange(from, to);
+        return jdbc.sql(
+                        "select day, "
+                                + series.column
+                                + " as k, sum(included_nanos), sum(extra_nanos) from usage_daily"
+                                + " where org_id = ? and day between ? and ? group by day, k order by day, k")
+                .params(orgId, Date.valueOf(from), Date.valueOf(to))
+                .query((rs, n) ->
+                        new DailyCost(
+                                rs.getDate(1).toLocalDate(),
+                                rs.getString(2),
+                                Money.ofNanos(rs.getLong(3)),
+                                Money.ofNanos(rs.getLong(4))))
+                .list();
+    }
+
     public List<Row> report(String orgId, LocalDate from, LocalDate to, GroupBy groupBy) {
         orgs.require(orgId);
-        if (from == null || to == null) {
-            throw ApiException.validation(
-                    "from and to are required dates (YYYY-MM-DD, in the org's time zone).");
-        }
-        if (to.isBefore(from)) {
-            throw ApiException.validation("to must not be before from.");
-        }
-        if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
-            throw ApiException.validation("A report covers at most " + MAX_DAYS + " days.");
-        }
+        checkRange(from, to);
         // The column comes from the enum, never from the caller's text.
         return jdbc.sql(
                         "select "
@@ -86,5 +98,18 @@ public class UsageReports {
                                 rs.getLong(9),
                                 rs.getLong(10)))
                 .list();
+    }
+
+    private static void checkRange(LocalDate from, LocalDate to) {
+        if (from == null || to == null) {
+            throw ApiException.validation(
+                    "from and to are required dates (YYYY-MM-DD, in the org's time zone).");
+        }
+        if (to.isBefore(from)) {
+            throw ApiException.validation("to must not be before from.");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+            throw ApiException.validation("A report covers at most " + MAX_DAYS + " days.");
+        }
     }
 }

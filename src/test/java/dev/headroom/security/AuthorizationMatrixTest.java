@@ -80,6 +80,11 @@ class AuthorizationMatrixTest extends IntegrationTest {
                             OWNERS,
                             "{\"email\":\"x@y.example\",\"name\":\"X\",\"seatType\":\"STANDARD\"}"),
                     new Endpoint("PATCH", "/api/v1/orgs/{org}/members/{member}", OWNERS, "{}"),
+                    new Endpoint(
+                            "PUT",
+                            "/api/v1/orgs/{org}/members/{member}/console-password",
+                            OWNERS,
+                            "{\"password\":\"long-enough-password\"}"),
                     new Endpoint("GET", "/api/v1/orgs/{org}/members", ADMINS, null),
                     new Endpoint("GET", "/api/v1/orgs/{org}/members/{member}/usage", SELF, null),
                     new Endpoint(

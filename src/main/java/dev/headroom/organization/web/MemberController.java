@@ -1,6 +1,7 @@
 package dev.headroom.organization.web;
 
 import dev.headroom.organization.Caller;
+import dev.headroom.organization.ConsoleAccounts;
 import dev.headroom.organization.MemberJson;
 import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Role;
@@ -9,6 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -19,10 +21,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/orgs/{org}/members")
 public class MemberController {
     private final MemberService members;
+    private final ConsoleAccounts accounts;
 
-    public MemberController(MemberService members) {
+    public MemberController(MemberService members, ConsoleAccounts accounts) {
         this.members = members;
+        this.accounts = accounts;
     }
+
+    /** The password is never echoed, logged or audited; only its bcrypt hash is stored. */
+    public record ConsolePassword(String password) {}
 
     public record CreateMember(String email, String name, Role role, SeatType seatType) {}
 
@@ -50,5 +57,17 @@ public class MemberController {
         caller.requireRole(orgId, Role.OWNER);
         return MemberJson.of(
                 members.update(orgId, memberId, body.role(), body.seatType(), caller.actor()));
+    }
+
+    /** Lets the member sign in to the console with their email and this password (issue 8). */
+    @PutMapping("/{member}/console-password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void consolePassword(
+            Caller caller,
+            @PathVariable("org") String orgId,
+            @PathVariable("member") String memberId,
+            @RequestBody ConsolePassword body) {
+        caller.requireRole(orgId, Role.OWNER);
+        accounts.setPassword(orgId, memberId, body.password(), caller.actor());
     }
 }
