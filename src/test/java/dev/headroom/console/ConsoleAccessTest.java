@@ -1,0 +1,230 @@
+package dev.headroom.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.support.Api;
+import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.Scenario.OrgFixture;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who may open which console page and post which form (issue 8, XU-4): the console applies the
+ * API's role checks and the API's amount rules, with the API's sentences. Plain HTTP with a cookie
+ * jar, as a browser without JavaScript would send it.
+ */
+class ConsoleAccessTest extends IntegrationTest {
+    static final Instant T0 = Instant.parse("2027-05-03T08:00:00Z");
+    static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    /** A browser session: its own cookies and the CSRF token of the last page it read. */
+    final class Session {
+        final HttpClient http =
+                HttpClient.newBuilder()
+                        .cookieHandler(new CookieManager())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
+        String csrf;
+
+        HttpResponse<String> get(String path) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET().build());
+            Matcher token = CSRF.matcher(response.body());
+            if (token.find()) {
+                csrf = token.group(1);
+            }
+            return response;
+        }
+
+        HttpResponse<String> post(String path, Map<String, String> form) {
+            Map<String, String> fields = new LinkedHashMap<>(form);
+            if (csrf != null) {
+                fields.put("_csrf", csrf);
+            }
+            String body =
+                    fields.entrySet().stream()
+                            .map(e ->
+                                    e.getKey()
+                                            + "="
+                                            + URLEncoder.encode(
+                                                    e.getValue(), StandardCharsets.UTF_8))
+                            .collect(Collectors.joining("&"));
+            return send(
+                    HttpRequest.newBuilder(uri(path))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build());
+        }
+
+        Session signIn(String email, String password) {
+            get("/login");
+            HttpResponse<String> signedIn =
+                    post("/login", Map.of("email", email, "password", password));
+            assertThat(signedIn.statusCode()).isEqualTo(302);
+            assertThat(signedIn.headers().firstValue("Location").orElseThrow())
+                    .endsWith("/console");
+            return this;
+        }
+
+        private HttpResponse<String> send(HttpRequest request) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    record Org(
+            OrgFixture fixture,
+            Session owner,
+            Session admin,
+            Session member,
+            String adminId,
+            String memberId) {}
+
+    Org org() {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        String owner = org.member("PREMIUM", "OWNER");
+        String admin = org.member("STANDARD", "ADMIN");
+        String member = org.member("STANDARD");
+        for (String id : new String[] {owner, admin, member}) {
+            ConsoleBrowserTest.password(org, id);
+        }
+        String pw = ConsoleBrowserTest.PASSWORD;
+        return new Org(
+                org,
+                new Session().signIn(org.email(owner), pw),
+                new Session().signIn(org.email(admin), pw),
+                new Session().signIn(org.email(member), pw),
+                admin,
+                member);
+    }
+
+    @Test
+    void XU4_eachRoleOpensOnlyItsPages() {
+        Org org = org();
+        Map<String, int[]> pages = new LinkedHashMap<>();
+        // owner, admin, member
+        pages.put("/console/usage", new int[] {200, 200, 200});
+        pages.put("/console/settings/usage", new int[] {200, 200, 403});
+        pages.put("/console/settings/usage/members?q=m", new int[] {200, 200, 403});
+        pages.put("/console/reports", new int[] {200, 403, 403});
+        pages.put("/console/audit", new int[] {200, 403, 403});
+        pages.put("/console/invoices", new int[] {200, 403, 403});
+        pages.put("/console/receipts", new int[] {400, 403, 403});
+        Session[] sessions = {org.owner(), org.admin(), org.member()};
+        pages.forEach((path, expected) -> {
+            for (int i = 0; i < 3; i++) {
+                assertThat(sessions[i].get(path).statusCode())
+                        .as(path + " as " + new String[] {"owner", "admin", "member"}[i])
+                        .isEqualTo(expected[i]);
+            }
+        });
+        Session anonymous = new Session();
+        HttpResponse<String> redirected = anonymous.get("/console/settings/usage");
+        assertThat(redirected.statusCode()).isEqualTo(302);
+        assertThat(redirected.headers().firstValue("Location").orElseThrow()).endsWith("/login");
+    }
+
+    @Test
+    void XU4_onlyOwnersChangeLimitsAndADemotedAdminLosesTheSettingsPageAtOnce() {
+        Org org = org();
+        org.admin().get("/console/settings/usage");
+        assertThat(
+                        org.admin()
+                                .post("/console/settings/usage/spend-limit", Map.of("amount", "5"))
+                                .statusCode())
+                .isEqualTo(403);
+        org.member().get("/console/usage");
+        assertThat(
+                        org.member()
+                                .post("/console/settings/usage/spend-limit", Map.of("amount", "5"))
+                                .statusCode())
+                .isEqualTo(403);
+        assertThat(
+                        org.fixture()
+                                .owner
+                                .get(org.fixture().path("/extra-usage"))
+                                .body()
+                                .get("spendLimit")
+                                .isNull())
+                .isTrue();
+
+        Api.Response demoted =
+                org.fixture()
+                        .owner
+                        .patch(
+                                org.fixture().path("/members/" + org.adminId()),
+                                Map.of("role", "MEMBER"));
+        assertThat(demoted.status()).isEqualTo(200);
+        assertThat(org.admin().get("/console/settings/usage").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void EX9_formsRefuseBadAmountsWithTheApisSentenceAndWriteNothing() {
+        Org org = org();
+        Session owner = org.owner();
+        for (String bad : new String[] {"-1", "abc", "1e3", "10.1234567891", "99999999999999"}) {
+            owner.get("/console/settings/usage");
+            HttpResponse<String> form =
+                    owner.post("/console/settings/usage/spend-limit", Map.of("amount", bad));
+            Api.Response api =
+                    org.fixture()
+                            .owner
+                            .put(org.fixture().path("/spend-limit"), Map.of("amount", bad));
+            assertThat(form.statusCode()).as(bad).isEqualTo(api.status()).isEqualTo(400);
+            String sentence = api.body().path("error").path("message").asString();
+            assertThat(form.body()).as(bad).contains(htmlEscaped(sentence));
+            // The modal is open again, with what the owner typed, for them to correct.
+            assertThat(form.body()).containsPattern("<dialog id=\"org-limit\"[^>]* open=\"open\"");
+        }
+        owner.get("/console/settings/usage");
+        HttpResponse<String> empty =
+                owner.post("/console/settings/usage/spend-limit", Map.of("amount", ""));
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.body()).contains("Enter an amount, or choose");
+        assertThat(
+                        org.fixture()
+                                .owner
+                                .get(org.fixture().path("/extra-usage"))
+                                .body()
+                                .get("spendLimit")
+                                .isNull())
+                .isTrue();
+
+        owner.get("/console/settings/usage");
+        HttpResponse<String> set =
+                owner.post("/console/settings/usage/spend-limit", Map.of("amount", "250.5"));
+        assertThat(set.statusCode()).isEqualTo(302);
+        assertThat(org.fixture().owner.get(org.fixture().path("/extra-usage")).text("spendLimit"))
+                .isEqualTo("250.50");
+    }
+
+    private static String htmlEscaped(String text) {
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+}
