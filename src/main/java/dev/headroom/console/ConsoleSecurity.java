@@ -1,9 +1,12 @@
 package dev.headroom.console;
 
+import dev.headroom.core.web.ApiErrors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Form sign-in, sessions and CSRF protection for the console only. The JSON API keeps its own
@@ -31,5 +34,22 @@ class ConsoleSecurity {
                                         "default-src 'self'; img-src 'self' data:;"
                                                 + " frame-ancestors 'none'; form-action 'self'")));
         return http.build();
+    }
+
+    /**
+     * Spring Security's firewall looks at every request, also those no chain matches: a path it
+     * refuses (a "..", "//" or encoded dot segment) gets the API's error body, not a bare 400.
+     */
+    @Bean
+    RequestRejectedHandler rejectedPaths(ObjectMapper json) {
+        return (request, response, rejected) -> {
+            response.setStatus(400);
+            response.setContentType("application/json");
+            json.writeValue(
+                    response.getOutputStream(),
+                    ApiErrors.body(
+                            "VALIDATION_FAILED",
+                            "The request path is not valid: it must not contain empty or dot segments."));
+        };
     }
 }

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -48,6 +50,7 @@ public class SettlementService {
     private final dev.headroom.credits.AutoReloads autoReloads;
     private final TransactionTemplate tx;
     private final org.springframework.context.ApplicationEventPublisher spendEvents;
+    private final GroupCommit<Queued> groups = new GroupCommit<>(MAX_BATCH);
 
     public SettlementService(
             OrgService orgs,
@@ -74,9 +77,57 @@ public class SettlementService {
         this.spendEvents = spendEvents;
     }
 
+    /**
+     * Settles one report, committed together with the concurrent reports of the same org (see
+     * {@link GroupCommit}); answered only after that commit. A refusal of this report (its member
+     * unknown, its request id reused with other content) is this report's alone.
+     */
     public Settlement settle(UsageReport report) {
-        return settleAll(List.of(report)).getFirst();
+        Org org = orgs.require(report.orgId());
+        validate(report, org.id(), orgs.now(org), "");
+        Queued queued =
+                new Queued(
+                        report,
+                        prices.priceAt(report.model(), report.timestamp()),
+                        new CompletableFuture<>());
+        groups.submit(org.id(), queued, this::commitGroup);
+        try {
+            return queued.answer().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
+
+    /** A single report waiting for its group's commit. */
+    private record Queued(
+            UsageReport report, PriceVersion price, CompletableFuture<Settlement> answer)
+            implements GroupCommit.Item<Settlement> {}
+
+    /** One transaction for the group; each report answered on its own. */
+    private void commitGroup(List<Queued> group) {
+        Org org = orgs.require(group.getFirst().report().orgId());
+        List<UsageReport> reports = group.stream().map(Queued::report).toList();
+        Map<UsageReport, PriceVersion> priced = new HashMap<>();
+        group.forEach(q -> priced.put(q.report(), q.price()));
+        List<Outcome> outcomes = inTransaction(() -> settleInTransaction(org, reports, priced));
+        for (int i = 0; i < group.size(); i++) {
+            switch (outcomes.get(i)) {
+                case Settled settled -> group.get(i).answer().complete(settled.settlement());
+                case Refused refused ->
+                        group.get(i).answer().completeExceptionally(refused.reason());
+            }
+        }
+    }
+
+    /** What became of one report of a group or batch. */
+    private sealed interface Outcome {}
+
+    private record Settled(Settlement settlement) implements Outcome {}
+
+    private record Refused(ApiException reason) implements Outcome {}
 
     /** Settles all reports or none; answers in the order given. */
     public List<Settlement> settleAll(List<UsageReport> reports) {
@@ -95,9 +146,24 @@ public class SettlementService {
             validate(report, orgId, now, reports.size() > 1 ? "items[" + i + "]: " : "");
             priced.put(report, prices.priceAt(report.model(), report.timestamp()));
         }
+        // A batch is all or nothing: the first refused report refuses the batch and rolls it back.
+        return inTransaction(() -> {
+            List<Outcome> outcomes = settleInTransaction(org, reports, priced);
+            List<Settlement> settled = new ArrayList<>(outcomes.size());
+            for (Outcome outcome : outcomes) {
+                switch (outcome) {
+                    case Settled ok -> settled.add(ok.settlement());
+                    case Refused refused -> throw refused.reason();
+                }
+            }
+            return settled;
+        });
+    }
+
+    private <R> R inTransaction(java.util.function.Supplier<R> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return tx.execute(status -> settleInTransaction(org, reports, priced));
+                return tx.execute(status -> work.get());
             } catch (UsageEvents.ConcurrentInsert race) {
                 // Another transaction stored one of these request ids first; the retry answers it
                 // as a duplicate (or a conflict) from the stored row.
@@ -109,18 +175,17 @@ public class SettlementService {
         }
     }
 
-    private List<Settlement> settleInTransaction(
+    /**
+     * Settles the reports in the caller's transaction. A refused report is refused before it
+     * changes anything, so the others can still be committed (a group) or all rolled back (a
+     * batch).
+     */
+    private List<Outcome> settleInTransaction(
             Org org, List<UsageReport> reports, Map<UsageReport, PriceVersion> priced) {
         Set<String> memberIds = new TreeSet<>();
         reports.forEach(r -> memberIds.add(r.memberId()));
         Map<String, Member> locked = new HashMap<>();
         members.lockAll(org.id(), List.copyOf(memberIds)).forEach(m -> locked.put(m.id(), m));
-        for (String id : memberIds) {
-            if (!locked.containsKey(id)) {
-                throw ApiException.notFound(
-                        "Member '" + id + "' does not exist in organisation '" + org.id() + "'.");
-            }
-        }
         ExtraUsageSettings s = settings.get(org.id());
         Map<String, UsageEvents.Stored> stored =
                 events.find(org.id(), reports.stream().map(UsageReport::requestId).toList());
@@ -129,22 +194,34 @@ public class SettlementService {
         Map<String, long[]> memberPeriodDeltas = new LinkedHashMap<>();
         Map<String, long[]> orgPeriodDeltas = new LinkedHashMap<>();
         List<UsageEvents.NewEvent> newEvents = new ArrayList<>();
-        List<Settlement> results = new ArrayList<>(reports.size());
+        List<Outcome> results = new ArrayList<>(reports.size());
 
         for (UsageReport report : reports) {
             String hash = report.contentHash();
             UsageEvents.Stored previous = stored.get(report.requestId());
             if (previous != null) {
-                if (!previous.contentHash().equals(hash)) {
-                    throw ApiException.conflict(
-                            "Request id '"
-                                    + report.requestId()
-                                    + "' was already reported with different content; the first report stands.");
-                }
-                results.add(previous.settlement().asDuplicate());
+                results.add(
+                        previous.contentHash().equals(hash)
+                                ? new Settled(previous.settlement().asDuplicate())
+                                : new Refused(
+                                        ApiException.conflict(
+                                                "Request id '"
+                                                        + report.requestId()
+                                                        + "' was already reported with different content; the first report stands.")));
                 continue;
             }
             Member member = locked.get(report.memberId());
+            if (member == null) {
+                results.add(
+                        new Refused(
+                                ApiException.notFound(
+                                        "Member '"
+                                                + report.memberId()
+                                                + "' does not exist in organisation '"
+                                                + org.id()
+                                                + "'.")));
+                continue;
+            }
             List<WindowAllowance> windowAllowances =
                     member.seatType() == null
                             ? List.of()
@@ -191,7 +268,7 @@ public class SettlementService {
                             hash,
                             settlement));
             stored.put(report.requestId(), new UsageEvents.Stored(hash, settlement));
-            results.add(settlement);
+            results.add(new Settled(settlement));
         }
 
         Instant receivedAt = orgs.now(org);

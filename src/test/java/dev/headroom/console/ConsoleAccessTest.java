@@ -3,22 +3,13 @@ package dev.headroom.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.support.Api;
+import dev.headroom.support.ConsoleSession;
 import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
-import java.io.IOException;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,77 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleAccessTest extends IntegrationTest {
     static final Instant T0 = Instant.parse("2027-05-03T08:00:00Z");
-    static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
-    /** A browser session: its own cookies and the CSRF token of the last page it read. */
-    final class Session {
-        final HttpClient http =
-                HttpClient.newBuilder()
-                        .cookieHandler(new CookieManager())
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .build();
-        String csrf;
-
-        HttpResponse<String> get(String path) {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET().build());
-            Matcher token = CSRF.matcher(response.body());
-            if (token.find()) {
-                csrf = token.group(1);
-            }
-            return response;
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> form) {
-            Map<String, String> fields = new LinkedHashMap<>(form);
-            if (csrf != null) {
-                fields.put("_csrf", csrf);
-            }
-            String body =
-                    fields.entrySet().stream()
-                            .map(e ->
-                                    e.getKey()
-                                            + "="
-                                            + URLEncoder.encode(
-                                                    e.getValue(), StandardCharsets.UTF_8))
-                            .collect(Collectors.joining("&"));
-            return send(
-                    HttpRequest.newBuilder(uri(path))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build());
-        }
-
-        Session signIn(String email, String password) {
-            get("/login");
-            HttpResponse<String> signedIn =
-                    post("/login", Map.of("email", email, "password", password));
-            assertThat(signedIn.statusCode()).isEqualTo(302);
-            assertThat(signedIn.headers().firstValue("Location").orElseThrow())
-                    .endsWith("/console");
-            return this;
-        }
-
-        private HttpResponse<String> send(HttpRequest request) {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+    ConsoleSession session() {
+        return new ConsoleSession("http://localhost:" + port);
     }
 
     record Org(
             OrgFixture fixture,
-            Session owner,
-            Session admin,
-            Session member,
+            ConsoleSession owner,
+            ConsoleSession admin,
+            ConsoleSession member,
             String adminId,
             String memberId) {}
 
@@ -113,9 +43,9 @@ class ConsoleAccessTest extends IntegrationTest {
         String pw = ConsoleBrowserTest.PASSWORD;
         return new Org(
                 org,
-                new Session().signIn(org.email(owner), pw),
-                new Session().signIn(org.email(admin), pw),
-                new Session().signIn(org.email(member), pw),
+                session().signIn(org.email(owner), pw),
+                session().signIn(org.email(admin), pw),
+                session().signIn(org.email(member), pw),
                 admin,
                 member);
     }
@@ -132,7 +62,7 @@ class ConsoleAccessTest extends IntegrationTest {
         pages.put("/console/audit", new int[] {200, 403, 403});
         pages.put("/console/invoices", new int[] {200, 403, 403});
         pages.put("/console/receipts", new int[] {400, 403, 403});
-        Session[] sessions = {org.owner(), org.admin(), org.member()};
+        ConsoleSession[] sessions = {org.owner(), org.admin(), org.member()};
         pages.forEach((path, expected) -> {
             for (int i = 0; i < 3; i++) {
                 assertThat(sessions[i].get(path).statusCode())
@@ -140,7 +70,7 @@ class ConsoleAccessTest extends IntegrationTest {
                         .isEqualTo(expected[i]);
             }
         });
-        Session anonymous = new Session();
+        ConsoleSession anonymous = session();
         HttpResponse<String> redirected = anonymous.get("/console/settings/usage");
         assertThat(redirected.statusCode()).isEqualTo(302);
         assertThat(redirected.headers().firstValue("Location").orElseThrow()).endsWith("/login");
@@ -183,7 +113,7 @@ class ConsoleAccessTest extends IntegrationTest {
     @Test
     void EX9_formsRefuseBadAmountsWithTheApisSentenceAndWriteNothing() {
         Org org = org();
-        Session owner = org.owner();
+        ConsoleSession owner = org.owner();
         for (String bad : new String[] {"-1", "abc", "1e3", "10.1234567891", "99999999999999"}) {
             owner.get("/console/settings/usage");
             HttpResponse<String> form =
