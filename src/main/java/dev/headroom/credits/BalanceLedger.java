@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -18,9 +19,53 @@ import org.springframework.stereotype.Service;
 @Service
 public class BalanceLedger {
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
 
-    public BalanceLedger(JdbcClient jdbc) {
+    public BalanceLedger(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
+    }
+
+    /** An entry to append; its balance-after is worked out when it is appended. */
+    public record NewEntry(
+            Instant at, String kind, Money amount, String reference, String memberId) {}
+
+    /**
+     * Appends entries in order with one update of the balance row (a settled group's usage debits):
+     * each entry still records the running balance after it. Returns the final balance.
+     */
+    public Money appendAll(String orgId, List<NewEntry> entries) {
+        long total = 0;
+        for (NewEntry e : entries) {
+            total = Math.addExact(total, e.amount().nanos());
+        }
+        long after =
+                jdbc.sql(
+                                "update balance set balance_nanos = balance_nanos + ? where org_id = ?"
+                                        + " returning balance_nanos")
+                        .params(total, orgId)
+                        .query(Long.class)
+                        .single();
+        long running = after - total;
+        List<Object[]> rows = new java.util.ArrayList<>(entries.size());
+        for (NewEntry e : entries) {
+            running += e.amount().nanos();
+            rows.add(
+                    new Object[] {
+                        orgId,
+                        Timestamp.from(e.at()),
+                        e.kind(),
+                        e.amount().nanos(),
+                        running,
+                        e.reference(),
+                        e.memberId()
+                    });
+        }
+        batch.batchUpdate(
+                "insert into balance_entry (org_id, at, kind, amount_nanos, balance_after_nanos,"
+                        + " reference, member_id) values (?, ?, ?, ?, ?, ?, ?)",
+                rows);
+        return Money.ofNanos(after);
     }
 
     @EventListener

@@ -51,6 +51,8 @@ public class SettlementService {
     private final TransactionTemplate tx;
     private final org.springframework.context.ApplicationEventPublisher spendEvents;
     private final GroupCommit<Queued> groups = new GroupCommit<>(MAX_BATCH);
+    // Off: one transaction per single settlement (the naive baseline of the load benchmark).
+    private final boolean groupCommit;
 
     public SettlementService(
             OrgService orgs,
@@ -63,7 +65,10 @@ public class SettlementService {
             BalanceLedger ledger,
             dev.headroom.credits.AutoReloads autoReloads,
             TransactionTemplate tx,
-            org.springframework.context.ApplicationEventPublisher spendEvents) {
+            org.springframework.context.ApplicationEventPublisher spendEvents,
+            @org.springframework.beans.factory.annotation.Value(
+                            "${headroom.settlement.group-commit:true}")
+                    boolean groupCommit) {
         this.orgs = orgs;
         this.members = members;
         this.prices = prices;
@@ -75,6 +80,7 @@ public class SettlementService {
         this.autoReloads = autoReloads;
         this.tx = tx;
         this.spendEvents = spendEvents;
+        this.groupCommit = groupCommit;
     }
 
     /**
@@ -83,6 +89,9 @@ public class SettlementService {
      * unknown, its request id reused with other content) is this report's alone.
      */
     public Settlement settle(UsageReport report) {
+        if (!groupCommit) {
+            return settleAll(List.of(report)).getFirst();
+        }
         Org org = orgs.require(report.orgId());
         validate(report, org.id(), orgs.now(org), "");
         Queued queued =
@@ -341,27 +350,24 @@ public class SettlementService {
 
     /** XU-19: extra usage is debited from the prepaid balance; a reload may start (XU-6). */
     private void debitBalance(Org org, List<UsageEvents.NewEvent> newEvents, Instant now) {
-        Long before = null;
-        long after = 0;
+        List<BalanceLedger.NewEntry> debits = new ArrayList<>();
+        long total = 0;
         for (UsageEvents.NewEvent event : newEvents) {
             long extra = event.settlement().extraNanos();
             if (extra > 0) {
-                after =
-                        ledger.append(
-                                        org.id(),
-                                        event.report().timestamp(),
-                                        "USAGE",
-                                        Money.ofNanos(-extra),
-                                        event.report().requestId(),
-                                        event.report().memberId())
-                                .nanos();
-                if (before == null) {
-                    before = after + extra;
-                }
+                debits.add(
+                        new BalanceLedger.NewEntry(
+                                event.report().timestamp(),
+                                "USAGE",
+                                Money.ofNanos(-extra),
+                                event.report().requestId(),
+                                event.report().memberId()));
+                total = Math.addExact(total, extra);
             }
         }
-        if (before != null) {
-            autoReloads.afterDebits(org, before, after, now);
+        if (!debits.isEmpty()) {
+            long after = ledger.appendAll(org.id(), debits).nanos();
+            autoReloads.afterDebits(org, after + total, after, now);
         }
     }
 

@@ -3,9 +3,11 @@ package dev.headroom.metering;
 import dev.headroom.organization.SeatType;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -13,9 +15,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class UsageEvents {
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
 
-    UsageEvents(JdbcClient jdbc) {
+    UsageEvents(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     record Stored(String contentHash, Settlement settlement) {}
@@ -57,42 +61,51 @@ class UsageEvents {
         return found;
     }
 
+    /** One pipelined JDBC batch for all events; a row already there means a concurrent insert. */
     void insertAll(String orgId, List<NewEvent> events, Instant receivedAt) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>(events.size());
         for (NewEvent e : events) {
             UsageReport r = e.report();
-            int inserted =
-                    jdbc.sql(
-                                    """
-                                    insert into usage_event (org_id, request_id, member_id, seat_type, product, model,
-                                      occurred_at, period, received_at, input_tokens, output_tokens,
-                                      cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
-                                      web_search_requests, batch, cost_nanos, included_nanos, extra_nanos, content_hash)
-                                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                                    on conflict (org_id, request_id) do nothing
-                                    """)
-                            .params(
-                                    orgId,
-                                    r.requestId(),
-                                    r.memberId(),
-                                    e.seatType() == null ? null : e.seatType().name(),
-                                    r.product(),
-                                    e.canonicalModel(),
-                                    Timestamp.from(r.timestamp()),
-                                    e.period(),
-                                    Timestamp.from(receivedAt),
-                                    r.usage().inputTokens(),
-                                    r.usage().outputTokens(),
-                                    r.usage().cacheWrite5mTokens(),
-                                    r.usage().cacheWrite1hTokens(),
-                                    r.usage().cacheReadTokens(),
-                                    r.usage().webSearchRequests(),
-                                    r.usage().batch(),
-                                    e.settlement().costNanos(),
-                                    e.settlement().includedNanos(),
-                                    e.settlement().extraNanos(),
-                                    e.contentHash())
-                            .update();
-            if (inserted == 0) {
+            rows.add(
+                    new Object[] {
+                        orgId,
+                        r.requestId(),
+                        r.memberId(),
+                        e.seatType() == null ? null : e.seatType().name(),
+                        r.product(),
+                        e.canonicalModel(),
+                        Timestamp.from(r.timestamp()),
+                        e.period(),
+                        Timestamp.from(receivedAt),
+                        r.usage().inputTokens(),
+                        r.usage().outputTokens(),
+                        r.usage().cacheWrite5mTokens(),
+                        r.usage().cacheWrite1hTokens(),
+                        r.usage().cacheReadTokens(),
+                        r.usage().webSearchRequests(),
+                        r.usage().batch(),
+                        e.settlement().costNanos(),
+                        e.settlement().includedNanos(),
+                        e.settlement().extraNanos(),
+                        e.contentHash()
+                    });
+        }
+        int[] inserted =
+                batch.batchUpdate(
+                        """
+                        insert into usage_event (org_id, request_id, member_id, seat_type, product, model,
+                          occurred_at, period, received_at, input_tokens, output_tokens,
+                          cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
+                          web_search_requests, batch, cost_nanos, included_nanos, extra_nanos, content_hash)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        on conflict (org_id, request_id) do nothing
+                        """,
+                        rows);
+        for (int count : inserted) {
+            if (count == 0) {
                 throw new ConcurrentInsert();
             }
         }

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -11,9 +12,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class UsageStore {
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
 
-    UsageStore(JdbcClient jdbc) {
+    UsageStore(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     Map<String, WindowUsage> windows(String orgId, String memberId) {
@@ -34,17 +37,23 @@ class UsageStore {
     }
 
     void saveWindows(String orgId, String memberId, List<WindowUsage> windows) {
-        for (WindowUsage w : windows) {
-            jdbc.sql(
-                            """
-                            insert into usage_window (org_id, member_id, window_name, started_at, used_nanos)
-                            values (?, ?, ?, ?, ?)
-                            on conflict (org_id, member_id, window_name)
-                            do update set started_at = excluded.started_at, used_nanos = excluded.used_nanos
-                            """)
-                    .params(orgId, memberId, w.name(), Timestamp.from(w.startedAt()), w.usedNanos())
-                    .update();
-        }
+        batch.batchUpdate(
+                """
+                insert into usage_window (org_id, member_id, window_name, started_at, used_nanos)
+                values (?, ?, ?, ?, ?)
+                on conflict (org_id, member_id, window_name)
+                do update set started_at = excluded.started_at, used_nanos = excluded.used_nanos
+                """,
+                windows.stream()
+                        .map(w ->
+                                new Object[] {
+                                    orgId,
+                                    memberId,
+                                    w.name(),
+                                    Timestamp.from(w.startedAt()),
+                                    w.usedNanos()
+                                })
+                        .toList());
     }
 
     long memberExtraNanos(String orgId, String memberId, String period) {
@@ -120,27 +129,10 @@ class UsageStore {
 
     /** Adds per-batch sums to {@code usage_daily}: requests, included, extra, six token counts. */
     void addDaily(String orgId, Map<DailyKey, long[]> sums) {
-        for (Map.Entry<DailyKey, long[]> e : sums.entrySet()) {
-            DailyKey k = e.getKey();
-            long[] v = e.getValue();
-            jdbc.sql(
-                            """
-                            insert into usage_daily (org_id, day, member_id, seat_type, product, model, requests,
-                              included_nanos, extra_nanos, input_tokens, output_tokens, cache_write_5m_tokens,
-                              cache_write_1h_tokens, cache_read_tokens, web_search_requests)
-                            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            on conflict (org_id, day, member_id, seat_type, product, model) do update set
-                              requests = usage_daily.requests + excluded.requests,
-                              included_nanos = usage_daily.included_nanos + excluded.included_nanos,
-                              extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,
-                              input_tokens = usage_daily.input_tokens + excluded.input_tokens,
-                              output_tokens = usage_daily.output_tokens + excluded.output_tokens,
-                              cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
-                              cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-                              cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,
-                              web_search_requests = usage_daily.web_search_requests + excluded.web_search_requests
-                            """)
-                    .params(
+        List<Object[]> rows = new java.util.ArrayList<>(sums.size());
+        sums.forEach((k, v) ->
+                rows.add(
+                        new Object[] {
                             orgId,
                             java.sql.Date.valueOf(k.day()),
                             k.memberId(),
@@ -155,8 +147,25 @@ class UsageStore {
                             v[5],
                             v[6],
                             v[7],
-                            v[8])
-                    .update();
-        }
+                            v[8]
+                        }));
+        batch.batchUpdate(
+                """
+                insert into usage_daily (org_id, day, member_id, seat_type, product, model, requests,
+                  included_nanos, extra_nanos, input_tokens, output_tokens, cache_write_5m_tokens,
+                  cache_write_1h_tokens, cache_read_tokens, web_search_requests)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (org_id, day, member_id, seat_type, product, model) do update set
+                  requests = usage_daily.requests + excluded.requests,
+                  included_nanos = usage_daily.included_nanos + excluded.included_nanos,
+                  extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,
+                  input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+                  output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+                  cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                  cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                  cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,
+                  web_search_requests = usage_daily.web_search_requests + excluded.web_search_requests
+                """,
+                rows);
     }
 }

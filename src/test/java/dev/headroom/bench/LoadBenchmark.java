@@ -40,55 +40,75 @@ class LoadBenchmark {
 
     record Target(String org, String service, List<String> members) {}
 
+    /** The packaged server as its own process, on its own embedded PostgreSQL (fsync on). */
+    record Server(Process process, String base) implements AutoCloseable {
+        static Server start(String... extra) throws IOException, InterruptedException {
+            return startWithHeap("1g", extra);
+        }
+
+        static Server startWithHeap(String maxHeap, String... extra)
+                throws IOException, InterruptedException {
+            Path data = Files.createTempDirectory("headroom-load");
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command =
+                    new ArrayList<>(
+                            List.of(
+                                    java,
+                                    "-Xmx" + maxHeap,
+                                    "-cp",
+                                    System.getProperty("java.class.path"),
+                                    "dev.headroom.HeadroomApplication",
+                                    "--server.port=" + port,
+                                    "--headroom.data-dir=" + data,
+                                    "--headroom.demo.enabled=false",
+                                    "--headroom.operator-key=" + OPERATOR,
+                                    "--logging.level.root=WARN",
+                                    "--server.tomcat.threads.max=400"));
+            command.addAll(List.of(extra));
+            Process process =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(data.resolve("server.log").toFile())
+                            .start();
+            Server server = new Server(process, "http://localhost:" + port);
+            awaitUp(new Api(server.base(), OPERATOR));
+            return server;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
     @Test
     void load() throws Exception {
-        Path data = Files.createTempDirectory("headroom-load");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process server =
-                new ProcessBuilder(
-                                java,
-                                "-Xmx1g",
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                "dev.headroom.HeadroomApplication",
-                                "--server.port=" + port,
-                                "--headroom.data-dir=" + data,
-                                "--headroom.demo.enabled=false",
-                                "--headroom.operator-key=" + OPERATOR,
-                                "--logging.level.root=WARN",
-                                "--server.tomcat.threads.max=400")
-                        .redirectErrorStream(true)
-                        .redirectOutput(data.resolve("server.log").toFile())
-                        .start();
         List<String> out = new ArrayList<>();
-        try {
-            String base = "http://localhost:" + port;
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .executor(Executors.newVirtualThreadPerTaskExecutor())
+                        .build();
+        AtomicLong ids = new AtomicLong();
+        out.add(
+                "date "
+                        + Instant.now().toString().substring(0, 10)
+                        + ", "
+                        + Runtime.getRuntime().availableProcessors()
+                        + " cores, "
+                        + CLIENTS
+                        + " closed-loop clients, "
+                        + PHASE.toSeconds()
+                        + " s per phase, fsync on");
+        try (Server server = Server.start()) {
+            String base = server.base();
             Api operator = new Api(base, OPERATOR);
-            awaitUp(operator);
             Target hot = org(operator, 1_000);
-            List<Target> many = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                many.add(org(operator, 10));
-            }
-            HttpClient http =
-                    HttpClient.newBuilder()
-                            .executor(Executors.newVirtualThreadPerTaskExecutor())
-                            .build();
-            AtomicLong ids = new AtomicLong();
-            out.add(
-                    "date "
-                            + Instant.now().toString().substring(0, 10)
-                            + ", "
-                            + Runtime.getRuntime().availableProcessors()
-                            + " cores, "
-                            + CLIENTS
-                            + " closed-loop clients, "
-                            + PHASE.toSeconds()
-                            + " s per phase, fsync on");
+            List<Target> many = orgs(operator);
             out.add(run("HTTP floor: GET /ping", http, n -> get(base + "/ping")));
             out.add(run("admissions, 1 org x 1,000 members", http, n -> admission(base, hot, n)));
             out.add(
@@ -117,14 +137,42 @@ class LoadBenchmark {
                             "POST /usage:batch of 100, 1 org (per event)",
                             http,
                             n -> usage(base, hot, ids.incrementAndGet(), n, 100)));
-        } finally {
-            server.destroy();
-            server.waitFor();
+        }
+        // The naive baseline: the same server, one transaction per single settlement.
+        try (Server naive = Server.start("--headroom.settlement.group-commit=false")) {
+            String base = naive.base();
+            Api operator = new Api(base, OPERATOR);
+            Target hot = org(operator, 1_000);
+            List<Target> many = orgs(operator);
+            out.add(
+                    run(
+                            "naive POST /usage, 1 org x 1,000 members",
+                            http,
+                            n -> usage(base, hot, ids.incrementAndGet(), n, 1)));
+            out.add(
+                    run(
+                            "naive POST /usage, 100 orgs x 10 members",
+                            http,
+                            n ->
+                                    usage(
+                                            base,
+                                            many.get(n % 100),
+                                            ids.incrementAndGet(),
+                                            n / 100,
+                                            1)));
         }
         Path result = Path.of("target/bench/load.txt");
         Files.createDirectories(result.getParent());
         Files.write(result, out);
         out.forEach(System.out::println);
+    }
+
+    private static List<Target> orgs(Api operator) {
+        List<Target> many = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            many.add(org(operator, 10));
+        }
+        return many;
     }
 
     private String run(String name, HttpClient http, IntFunction<HttpRequest> requests)
@@ -249,7 +297,7 @@ class LoadBenchmark {
         return new Target(org, service, ids);
     }
 
-    private static void awaitUp(Api operator) throws InterruptedException, IOException {
+    static void awaitUp(Api operator) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
