@@ -1,6 +1,7 @@
 package dev.headroom.credits;
 
 import dev.headroom.core.Money;
+import dev.headroom.core.StateChanges;
 import dev.headroom.organization.OrgCreated;
 import dev.headroom.organization.Plan;
 import java.sql.Timestamp;
@@ -20,10 +21,12 @@ import org.springframework.stereotype.Service;
 public class BalanceLedger {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
+    private final StateChanges changes;
 
-    public BalanceLedger(JdbcClient jdbc, JdbcTemplate batch) {
+    public BalanceLedger(JdbcClient jdbc, JdbcTemplate batch, StateChanges changes) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.changes = changes;
     }
 
     /** An entry to append; its balance-after is worked out when it is appended. */
@@ -35,6 +38,7 @@ public class BalanceLedger {
      * each entry still records the running balance after it. Returns the final balance.
      */
     public Money appendAll(String orgId, List<NewEntry> entries) {
+        changes.orgChanged(orgId);
         long total = 0;
         for (NewEntry e : entries) {
             total = Math.addExact(total, e.amount().nanos());
@@ -94,6 +98,7 @@ public class BalanceLedger {
             Money amount,
             String reference,
             String memberId) {
+        changes.orgChanged(orgId);
         long after =
                 jdbc.sql(
                                 "update balance set balance_nanos = balance_nanos + ? where org_id = ?"

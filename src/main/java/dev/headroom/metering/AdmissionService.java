@@ -1,8 +1,6 @@
 package dev.headroom.metering;
 
 import dev.headroom.core.ApiException;
-import dev.headroom.organization.Org;
-import dev.headroom.organization.OrgService;
 import dev.headroom.pricing.PriceBookService;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -12,18 +10,16 @@ import org.springframework.stereotype.Service;
 public class AdmissionService {
     static final Pattern PRODUCT = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-    private final OrgService orgs;
     private final PriceBookService prices;
     private final MemberStateReader states;
 
-    public AdmissionService(OrgService orgs, PriceBookService prices, MemberStateReader states) {
-        this.orgs = orgs;
+    public AdmissionService(PriceBookService prices, MemberStateReader states) {
         this.prices = prices;
         this.states = states;
     }
 
     public Admission admit(String orgId, String memberId, String product, String model) {
-        Org org = orgs.require(orgId);
+        states.org(orgId);
         checkProduct(product);
         if (prices.resolve(model).isEmpty()) {
             throw ApiException.validation(
@@ -32,15 +28,14 @@ public class AdmissionService {
         if (memberId == null) {
             throw ApiException.validation("memberId is required.");
         }
-        return states.read(org, memberId)
+        return states.read(orgId, memberId)
                 .map(MemberState::admission)
                 .orElseGet(AdmissionPolicy::memberUnknown);
     }
 
     /** The member's admission right now, whatever the model (for the request link). */
     public Admission current(String orgId, String memberId) {
-        Org org = orgs.require(orgId);
-        return states.read(org, memberId)
+        return states.read(orgId, memberId)
                 .orElseThrow(() ->
                         dev.headroom.core.ApiException.notFound(
                                 "Member '"

@@ -3,6 +3,7 @@ package dev.headroom.metering;
 import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.Money;
+import dev.headroom.core.StateChanges;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.credits.Payments;
 import dev.headroom.organization.Member;
@@ -31,6 +32,7 @@ public class ExtraUsageSettingsService {
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final BalanceLedger ledger;
     private final AuditLog audit;
+    private final StateChanges changes;
 
     public ExtraUsageSettingsService(
             JdbcClient jdbc,
@@ -39,7 +41,8 @@ public class ExtraUsageSettingsService {
             Payments payments,
             org.springframework.transaction.support.TransactionTemplate tx,
             BalanceLedger ledger,
-            AuditLog audit) {
+            AuditLog audit,
+            StateChanges changes) {
         this.jdbc = jdbc;
         this.orgs = orgs;
         this.members = members;
@@ -47,6 +50,7 @@ public class ExtraUsageSettingsService {
         this.tx = tx;
         this.ledger = ledger;
         this.audit = audit;
+        this.changes = changes;
     }
 
     @EventListener
@@ -116,6 +120,7 @@ public class ExtraUsageSettingsService {
         jdbc.sql("update extra_usage_settings set enabled = ?, scope = ? where org_id = ?")
                 .params(enabled, newScope.name(), orgId)
                 .update();
+        changes.orgChanged(orgId);
         if (before.enabled() != enabled) {
             audit.record(
                     orgId,
@@ -153,6 +158,7 @@ public class ExtraUsageSettingsService {
         jdbc.sql("update extra_usage_settings set requests_enabled = ? where org_id = ?")
                 .params(enabled, orgId)
                 .update();
+        changes.orgChanged(orgId);
         audit.record(
                 orgId,
                 orgs.now(org),
@@ -175,6 +181,7 @@ public class ExtraUsageSettingsService {
         jdbc.sql("update extra_usage_settings set spend_limit_nanos = ? where org_id = ?")
                 .params(nanos(amount), orgId)
                 .update();
+        changes.orgChanged(orgId);
         audit.record(
                 orgId,
                 orgs.now(org),
@@ -201,6 +208,7 @@ public class ExtraUsageSettingsService {
         jdbc.sql("update extra_usage_settings set " + column + " = ? where org_id = ?")
                 .params(nanos(amount), orgId)
                 .update();
+        changes.orgChanged(orgId);
         audit.record(
                 orgId,
                 orgs.now(org),
@@ -220,6 +228,7 @@ public class ExtraUsageSettingsService {
         jdbc.sql("update member set spend_limit_nanos = ? where org_id = ? and id = ?")
                 .params(nanos(amount), orgId, memberId)
                 .update();
+        changes.memberChanged(orgId, memberId);
         audit.record(
                 orgId,
                 orgs.now(org),
@@ -240,6 +249,7 @@ public class ExtraUsageSettingsService {
         jdbc.sql("update member set extra_usage = ? where org_id = ? and id = ?")
                 .params(enabled, orgId, memberId)
                 .update();
+        changes.memberChanged(orgId, memberId);
         audit.record(
                 orgId,
                 orgs.now(org),

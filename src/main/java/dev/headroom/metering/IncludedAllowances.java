@@ -3,6 +3,7 @@ package dev.headroom.metering;
 import dev.headroom.audit.AuditLog;
 import dev.headroom.core.Amounts;
 import dev.headroom.core.ApiException;
+import dev.headroom.core.StateChanges;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgCreated;
 import dev.headroom.organization.OrgService;
@@ -25,13 +26,19 @@ public class IncludedAllowances {
     private final IncludedAllowanceDefaults defaults;
     private final OrgService orgs;
     private final AuditLog audit;
+    private final StateChanges changes;
 
     public IncludedAllowances(
-            JdbcClient jdbc, IncludedAllowanceDefaults defaults, OrgService orgs, AuditLog audit) {
+            JdbcClient jdbc,
+            IncludedAllowanceDefaults defaults,
+            OrgService orgs,
+            AuditLog audit,
+            StateChanges changes) {
         this.jdbc = jdbc;
         this.defaults = defaults;
         this.orgs = orgs;
         this.audit = audit;
+        this.changes = changes;
     }
 
     @EventListener
@@ -76,6 +83,7 @@ public class IncludedAllowances {
         }
         List<WindowAllowance> windows = toWindows(specs);
         List<WindowAllowance> before = forSeat(orgId, seatType);
+        changes.orgChanged(orgId);
         jdbc.sql("delete from included_allowance where org_id = ? and seat_type = ?")
                 .params(orgId, seatType.name())
                 .update();

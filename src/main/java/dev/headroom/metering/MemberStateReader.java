@@ -6,13 +6,16 @@ import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgRows;
 import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
+import dev.headroom.organization.SeatType;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,68 +24,146 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a member's state from committed rows, in one statement (the member, the org's settings, the
- * seat's windows and the member's usage of them, this period's spend and the balance). Admission
- * reads it fresh each time, so once a settlement is acknowledged every node's next admission sees
- * it (XU-18).
+ * A member's admission state now, from committed rows: the org's part (org, settings, allowances,
+ * org spend, balance) and the member's part (member, windows, member spend, requests), each one
+ * statement, each kept in the {@link AdmissionCache} while nothing changes it. Time-dependent
+ * figures (window resets, the billing period, a dismissal's bar) are worked out at each read.
  */
 @Component
 class MemberStateReader {
-    private static final String STATE =
+    private static final String ORG_PART =
+            """
+            select s.enabled as s_enabled, s.scope as s_scope, s.requests_enabled as s_requests,
+              s.strict as s_strict, s.spend_limit_nanos as s_org_limit,
+              s.standard_limit_nanos as s_standard, s.premium_limit_nanos as s_premium,
+              (select extra_nanos from org_period_spend p where p.org_id = :org and p.period = :period) as org_extra,
+              (select balance_nanos from balance b where b.org_id = :org) as org_balance,
+              (select array_agg(seat_type order by seat_type, position) from included_allowance a
+                where a.org_id = :org) as a_seats,
+              (select array_agg(window_name order by seat_type, position) from included_allowance a
+                where a.org_id = :org) as a_names,
+              (select array_agg(duration_seconds order by seat_type, position) from included_allowance a
+                where a.org_id = :org) as a_durations,
+              (select array_agg(allowance_nanos order by seat_type, position) from included_allowance a
+                where a.org_id = :org) as a_allowances
+            from (select 1) one left join extra_usage_settings s on s.org_id = :org
+            """;
+    private static final String MEMBER_PART =
             """
             select m.*,
-              s.enabled as s_enabled, s.scope as s_scope, s.requests_enabled as s_requests, s.strict as s_strict,
-              s.spend_limit_nanos as s_org_limit, s.standard_limit_nanos as s_standard, s.premium_limit_nanos as s_premium,
               (select extra_nanos from member_period_spend p
                 where p.org_id = m.org_id and p.member_id = m.id and p.period = :period) as member_extra,
-              (select extra_nanos from org_period_spend p where p.org_id = m.org_id and p.period = :period) as org_extra,
-              (select balance_nanos from balance b where b.org_id = m.org_id) as org_balance,
-              (select array_agg(window_name order by position) from included_allowance a
-                where a.org_id = m.org_id and a.seat_type = m.seat_type) as a_names,
-              (select array_agg(duration_seconds order by position) from included_allowance a
-                where a.org_id = m.org_id and a.seat_type = m.seat_type) as a_durations,
-              (select array_agg(allowance_nanos order by position) from included_allowance a
-                where a.org_id = m.org_id and a.seat_type = m.seat_type) as a_allowances,
               (select array_agg(window_name order by window_name) from usage_window w
                 where w.org_id = m.org_id and w.member_id = m.id) as w_names,
               (select array_agg(started_at order by window_name) from usage_window w
                 where w.org_id = m.org_id and w.member_id = m.id) as w_starts,
               (select array_agg(used_nanos order by window_name) from usage_window w
                 where w.org_id = m.org_id and w.member_id = m.id) as w_used
-            from member m left join extra_usage_settings s on s.org_id = m.org_id
+            from member m
             where m.org_id = :org and m.id = :member
             """;
 
     private final OrgService orgs;
     private final JdbcClient jdbc;
     private final RequestLinks requests;
+    private final AdmissionCache cache;
+    private final Clock clock;
 
-    MemberStateReader(OrgService orgs, JdbcClient jdbc, RequestLinks requests) {
+    MemberStateReader(
+            OrgService orgs,
+            JdbcClient jdbc,
+            RequestLinks requests,
+            AdmissionCache cache,
+            Clock clock) {
         this.orgs = orgs;
         this.jdbc = jdbc;
         this.requests = requests;
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    /** The org as admission sees it (404 when there is none). */
+    Org org(String orgId) {
+        return orgPart(orgId).org();
     }
 
     /** The member's state now, or empty when the org has no such member. */
-    Optional<MemberState> read(Org org, String memberId) {
-        Instant now = orgs.now(org);
-        BillingPeriod period = BillingPeriod.containing(now, org.timeZone());
-        // The request link is read after the row is mapped: a query inside the row mapper would
-        // hold one pooled connection while waiting for another, and under load the pool runs dry.
-        return jdbc.sql(STATE)
-                .param("org", org.id())
-                .param("member", memberId)
-                .param("period", period.key())
-                .query((rs, n) -> state(rs, org, now, period))
-                .optional()
-                .map(state ->
-                        state.withRequestLink(
-                                requestLink(org, state.member(), state.settings(), now)));
+    Optional<MemberState> read(String orgId, String memberId) {
+        AdmissionCache.OrgPart org = orgPart(orgId);
+        Instant now = org.org().now(clock);
+        BillingPeriod period = BillingPeriod.containing(now, org.org().timeZone());
+        AdmissionCache.MemberPart member =
+                cache.member(
+                        orgId,
+                        memberId,
+                        part -> part.period().equals(period.key()),
+                        () -> loadMember(org.org(), memberId, period.key()));
+        if (member == null) {
+            return Optional.empty();
+        }
+        ExtraUsageSettings s = org.settings();
+        List<WindowAllowance> allowances =
+                member.member().seatType() == null
+                        ? List.of()
+                        : org.allowances().getOrDefault(member.member().seatType(), List.of());
+        return Optional.of(
+                new MemberState(
+                        org.org(),
+                        member.member(),
+                        s,
+                        now,
+                        period,
+                        IncludedUsage.at(allowances, member.windows(), now),
+                        s.capOf(org.org().plan(), member.member()),
+                        member.memberExtraNanos(),
+                        org.orgExtraNanos(),
+                        org.balanceNanos(),
+                        requestLink(org.org(), s, member.requests(), now)));
     }
 
-    private MemberState state(ResultSet rs, Org org, Instant now, BillingPeriod period)
+    private AdmissionCache.OrgPart orgPart(String orgId) {
+        return cache.org(
+                orgId,
+                part -> part.period().equals(periodNow(part.org()).key()),
+                () -> loadOrg(orgs.require(orgId)));
+    }
+
+    private BillingPeriod periodNow(Org org) {
+        return BillingPeriod.containing(org.now(clock), org.timeZone());
+    }
+
+    private AdmissionCache.OrgPart loadOrg(Org org) {
+        String period = periodNow(org).key();
+        return jdbc.sql(ORG_PART)
+                .param("org", org.id())
+                .param("period", period)
+                .query((rs, n) -> orgPart(rs, org, period))
+                .single();
+    }
+
+    private AdmissionCache.MemberPart loadMember(Org org, String memberId, String period) {
+        // The request facts are read after the row is mapped: a query inside the row mapper would
+        // hold one pooled connection while waiting for another, and under load the pool runs dry.
+        return jdbc.sql(MEMBER_PART)
+                .param("org", org.id())
+                .param("member", memberId)
+                .param("period", period)
+                .query((rs, n) -> memberPart(rs, period))
+                .optional()
+                .map(part ->
+                        org.plan() == Plan.ENTERPRISE_SEAT
+                                ? new AdmissionCache.MemberPart(
+                                        part.member(),
+                                        part.windows(),
+                                        part.period(),
+                                        part.memberExtraNanos(),
+                                        requests.factsOf(org.id(), memberId))
+                                : part)
+                .orElse(null);
+    }
+
+    private static AdmissionCache.OrgPart orgPart(ResultSet rs, Org org, String period)
             throws SQLException {
-        Member member = OrgRows.member(rs);
         ExtraUsageSettings s =
                 rs.getString("s_scope") == null
                         ? ExtraUsageSettings.DEFAULT
@@ -94,14 +175,31 @@ class MemberStateReader {
                                 nullableLong(rs, "s_org_limit"),
                                 nullableLong(rs, "s_standard"),
                                 nullableLong(rs, "s_premium"));
-        List<WindowAllowance> allowances = new ArrayList<>();
+        Map<SeatType, List<WindowAllowance>> allowances = new EnumMap<>(SeatType.class);
+        String[] seats = strings(rs.getArray("a_seats"));
         String[] names = strings(rs.getArray("a_names"));
         Long[] durations = longs(rs.getArray("a_durations"));
         Long[] amounts = longs(rs.getArray("a_allowances"));
-        for (int i = 0; i < names.length; i++) {
-            allowances.add(
-                    new WindowAllowance(names[i], Duration.ofSeconds(durations[i]), amounts[i]));
+        for (int i = 0; i < seats.length; i++) {
+            allowances
+                    .computeIfAbsent(SeatType.valueOf(seats[i]), seat -> new ArrayList<>())
+                    .add(
+                            new WindowAllowance(
+                                    names[i], Duration.ofSeconds(durations[i]), amounts[i]));
         }
+        Long orgExtra = nullableLong(rs, "org_extra");
+        return new AdmissionCache.OrgPart(
+                org,
+                s,
+                allowances,
+                period,
+                orgExtra == null ? 0 : orgExtra,
+                nullableLong(rs, "org_balance"));
+    }
+
+    private static AdmissionCache.MemberPart memberPart(ResultSet rs, String period)
+            throws SQLException {
+        Member member = OrgRows.member(rs);
         Map<String, WindowUsage> usages = new HashMap<>();
         String[] used = strings(rs.getArray("w_names"));
         Object starts =
@@ -115,27 +213,20 @@ class MemberStateReader {
                     new WindowUsage(used[i], ((Timestamp[]) starts)[i].toInstant(), usedNanos[i]));
         }
         Long memberExtra = nullableLong(rs, "member_extra");
-        Long orgExtra = nullableLong(rs, "org_extra");
-        return new MemberState(
-                org,
+        return new AdmissionCache.MemberPart(
                 member,
-                s,
-                now,
+                Map.copyOf(usages),
                 period,
-                IncludedUsage.at(allowances, usages, now),
-                s.capOf(org.plan(), member),
                 memberExtra == null ? 0 : memberExtra,
-                orgExtra == null ? 0 : orgExtra,
-                nullableLong(rs, "org_balance"),
-                RequestLink.NONE);
+                RequestLinks.RequestFacts.NONE);
     }
 
-    private RequestLink requestLink(Org org, Member member, ExtraUsageSettings s, Instant now) {
+    private static RequestLink requestLink(
+            Org org, ExtraUsageSettings s, RequestLinks.RequestFacts facts, Instant now) {
         if (org.plan() != Plan.ENTERPRISE_SEAT || !s.requestsEnabled()) {
             return RequestLink.NONE;
         }
-        RequestLinks.RequestState state = requests.stateOf(org.id(), member.id(), now);
-        return new RequestLink(state.pending() || !state.coolingDown(), state.pending());
+        return new RequestLink(facts.pending() || !facts.barredAt(now), facts.pending());
     }
 
     private static String[] strings(Array array) throws SQLException {

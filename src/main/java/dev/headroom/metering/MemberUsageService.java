@@ -65,8 +65,7 @@ public class MemberUsageService {
     }
 
     public MemberState usageOf(String orgId, String memberId) {
-        Org org = orgs.require(orgId);
-        return states.read(org, memberId)
+        return states.read(orgId, memberId)
                 .orElseThrow(() ->
                         dev.headroom.core.ApiException.notFound(
                                 "Member '"

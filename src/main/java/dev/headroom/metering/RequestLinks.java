@@ -9,9 +9,16 @@ import java.time.Instant;
 public interface RequestLinks {
 
     /**
-     * Whether a request is pending, and whether a dismissal still bars a new one at {@code now}.
+     * Whether a request is pending, and until when a dismissal bars a new one ({@code null}: no
+     * bar). Facts, not a judgement at an instant, so that admission may keep them in memory.
      */
-    RequestState stateOf(String orgId, String memberId, Instant now);
+    RequestFacts factsOf(String orgId, String memberId);
 
-    record RequestState(boolean pending, boolean coolingDown) {}
+    record RequestFacts(boolean pending, Instant barredUntil) {
+        public static final RequestFacts NONE = new RequestFacts(false, null);
+
+        public boolean barredAt(Instant now) {
+            return !pending && barredUntil != null && now.isBefore(barredUntil);
+        }
+    }
 }

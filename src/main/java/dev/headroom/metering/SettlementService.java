@@ -50,6 +50,7 @@ public class SettlementService {
     private final dev.headroom.credits.AutoReloads autoReloads;
     private final TransactionTemplate tx;
     private final org.springframework.context.ApplicationEventPublisher spendEvents;
+    private final dev.headroom.core.StateChanges changes;
     private final GroupCommit<Queued> groups = new GroupCommit<>(MAX_BATCH);
     // Off: one transaction per single settlement (the naive baseline of the load benchmark).
     private final boolean groupCommit;
@@ -66,6 +67,7 @@ public class SettlementService {
             dev.headroom.credits.AutoReloads autoReloads,
             TransactionTemplate tx,
             org.springframework.context.ApplicationEventPublisher spendEvents,
+            dev.headroom.core.StateChanges changes,
             @org.springframework.beans.factory.annotation.Value(
                             "${headroom.settlement.group-commit:true}")
                     boolean groupCommit) {
@@ -80,6 +82,7 @@ public class SettlementService {
         this.autoReloads = autoReloads;
         this.tx = tx;
         this.spendEvents = spendEvents;
+        this.changes = changes;
         this.groupCommit = groupCommit;
     }
 
@@ -281,6 +284,13 @@ public class SettlementService {
         }
 
         Instant receivedAt = orgs.now(org);
+        if (!newEvents.isEmpty()) {
+            changes.orgChanged(org.id());
+            newEvents.stream()
+                    .map(e -> e.report().memberId())
+                    .distinct()
+                    .forEach(id -> changes.memberChanged(org.id(), id));
+        }
         events.insertAll(org.id(), newEvents, receivedAt);
         usage.addDaily(org.id(), dailySums(org, newEvents));
         windowsByMember.forEach((memberId, windows) ->

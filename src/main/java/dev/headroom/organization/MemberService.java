@@ -3,6 +3,7 @@ package dev.headroom.organization;
 import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.Ids;
+import dev.headroom.core.StateChanges;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
@@ -23,11 +24,15 @@ public class MemberService {
     private final AuditLog audit;
     private final Clock clock;
 
-    public MemberService(JdbcClient jdbc, OrgService orgs, AuditLog audit, Clock clock) {
+    private final StateChanges changes;
+
+    public MemberService(
+            JdbcClient jdbc, OrgService orgs, AuditLog audit, Clock clock, StateChanges changes) {
         this.jdbc = jdbc;
         this.orgs = orgs;
         this.audit = audit;
         this.clock = clock;
+        this.changes = changes;
     }
 
     public record NewMember(String email, String name, Role role, SeatType seatType) {}
@@ -98,6 +103,7 @@ public class MemberService {
             String orgId, String memberId, Role role, SeatType seatType, String actor) {
         Org org = orgs.require(orgId);
         Member member = lock(orgId, memberId);
+        changes.memberChanged(orgId, memberId);
         if (seatType != null && seatType != member.seatType()) {
             checkSeat(org, seatType);
             jdbc.sql("update member set seat_type = ? where org_id = ? and id = ?")

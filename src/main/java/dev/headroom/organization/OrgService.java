@@ -3,6 +3,7 @@ package dev.headroom.organization;
 import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.Ids;
+import dev.headroom.core.StateChanges;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -23,13 +24,19 @@ public class OrgService {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
+    private final StateChanges changes;
 
     public OrgService(
-            JdbcClient jdbc, Clock clock, ApplicationEventPublisher events, AuditLog audit) {
+            JdbcClient jdbc,
+            Clock clock,
+            ApplicationEventPublisher events,
+            AuditLog audit,
+            StateChanges changes) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.events = events;
         this.audit = audit;
+        this.changes = changes;
     }
 
     public record NewOrg(
@@ -143,6 +150,7 @@ public class OrgService {
         jdbc.sql("update org set test_clock_now = ? where id = ?")
                 .params(Timestamp.from(to), orgId)
                 .update();
+        changes.orgChanged(orgId);
         audit.record(orgId, to, actor, "test_clock.advance", orgId, org.testClockNow(), to);
         events.publishEvent(new TestClockAdvanced(orgId, org.testClockNow(), to));
         return require(orgId);
@@ -152,6 +160,7 @@ public class OrgService {
     public Org setSuspended(String orgId, boolean suspended, String actor) {
         Org org = lockOrg(orgId);
         jdbc.sql("update org set suspended = ? where id = ?").params(suspended, orgId).update();
+        changes.orgChanged(orgId);
         audit.record(orgId, now(org), actor, "org.suspended", orgId, org.suspended(), suspended);
         return require(orgId);
     }

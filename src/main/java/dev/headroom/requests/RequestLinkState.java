@@ -1,7 +1,6 @@
 package dev.headroom.requests;
 
 import dev.headroom.metering.RequestLinks;
-import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /** Tells admission whether a member has a pending request or waits out a dismissal. */
@@ -16,14 +15,12 @@ class RequestLinkState implements RequestLinks {
     }
 
     @Override
-    public RequestState stateOf(String orgId, String memberId, Instant now) {
+    public RequestFacts factsOf(String orgId, String memberId) {
         RequestStore.LinkRow row = store.linkState(orgId, memberId);
-        if (row.pending()) {
-            return new RequestState(true, false);
-        }
-        boolean coolingDown =
-                row.lastDismissal() != null
-                        && now.isBefore(row.lastDismissal().plus(properties.dismissCooldown()));
-        return new RequestState(false, coolingDown);
+        return new RequestFacts(
+                row.pending(),
+                row.lastDismissal() == null
+                        ? null
+                        : row.lastDismissal().plus(properties.dismissCooldown()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.headroom.requests;
 
+import dev.headroom.core.StateChanges;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,13 +14,16 @@ import org.springframework.stereotype.Repository;
 @Repository
 class RequestStore {
     private final JdbcClient jdbc;
+    private final StateChanges changes;
 
-    RequestStore(JdbcClient jdbc) {
+    RequestStore(JdbcClient jdbc, StateChanges changes) {
         this.jdbc = jdbc;
+        this.changes = changes;
     }
 
     /** Inserts a pending request unless the member has one already (unique partial index). */
     boolean insertPending(ExtraUsageRequest r) {
+        changes.memberChanged(r.orgId(), r.memberId());
         return jdbc.sql(
                                 """
                                 insert into extra_usage_request (org_id, id, member_id, kind, status, requested_at)
@@ -115,7 +119,7 @@ class RequestStore {
             Long amount) {
         jdbc.sql(
                         "update extra_usage_request set status = ?, decided_at = ?, decided_by = ?, decision = ?,"
-                                + " amount_nanos = ? where org_id = ? and id = ?")
+                                + " amount_nanos = ? where org_id = ? and id = ? returning member_id")
                 .params(
                         status.name(),
                         Timestamp.from(at),
@@ -124,7 +128,9 @@ class RequestStore {
                         amount,
                         orgId,
                         id)
-                .update();
+                .query(String.class)
+                .optional()
+                .ifPresent(memberId -> changes.memberChanged(orgId, memberId));
     }
 
     private static ExtraUsageRequest row(ResultSet rs) throws SQLException {

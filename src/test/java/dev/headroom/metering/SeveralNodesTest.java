@@ -34,6 +34,8 @@ class SeveralNodesTest {
     static ConfigurableApplicationContext nodeA;
     static ConfigurableApplicationContext nodeB;
     static ConfigurableApplicationContext nodeC;
+    // Keeps admission state in memory, learning of the others' writes by notification (issue 6).
+    static ConfigurableApplicationContext nodeD;
     static String url;
     static int smtpPort;
 
@@ -47,6 +49,7 @@ class SeveralNodesTest {
         nodeA = node(url);
         nodeB = node(url);
         nodeC = node(url);
+        nodeD = node(url, "--headroom.admission.cache=true");
     }
 
     @AfterAll
@@ -54,6 +57,7 @@ class SeveralNodesTest {
         nodeA.close();
         nodeB.close();
         nodeC.close();
+        nodeD.close();
         if (mail != null) {
             mail.stop();
         }
@@ -62,19 +66,126 @@ class SeveralNodesTest {
 
     static GreenMail mail;
 
-    static ConfigurableApplicationContext node(String url) {
+    static ConfigurableApplicationContext node(String url, String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "--server.port=0",
+                                "--spring.datasource.url=" + url,
+                                "--spring.datasource.username=postgres",
+                                "--spring.datasource.password=postgres",
+                                "--headroom.demo.enabled=false",
+                                "--spring.mail.host=localhost",
+                                "--spring.mail.port=" + smtpPort,
+                                "--headroom.mail.poll-interval=PT0.5S",
+                                "--headroom.mail.retry-base=PT0.2S",
+                                "--headroom.operator-key=" + IntegrationTest.OPERATOR_KEY));
+        args.addAll(List.of(more));
         return new SpringApplicationBuilder(HeadroomApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--spring.datasource.url=" + url,
-                        "--spring.datasource.username=postgres",
-                        "--spring.datasource.password=postgres",
-                        "--headroom.demo.enabled=false",
-                        "--spring.mail.host=localhost",
-                        "--spring.mail.port=" + smtpPort,
-                        "--headroom.mail.poll-interval=PT0.5S",
-                        "--headroom.mail.retry-base=PT0.2S",
-                        "--headroom.operator-key=" + IntegrationTest.OPERATOR_KEY);
+                .run(args.toArray(String[]::new));
+    }
+
+    /**
+     * A node that answers admissions from memory hears of another node's settlement, cap change and
+     * test-clock move through PostgreSQL's notifications; until then it may answer from what it had
+     * (the documented cross-node bound), never afterwards.
+     */
+    @Test
+    void issue6_aCachingNodeLearnsOfOtherNodesWrites() throws Exception {
+        Api a = operatorOf(nodeA);
+        Api d = operatorOf(nodeD);
+        Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
+        String orgId =
+                a.post(
+                                "/api/v1/orgs",
+                                Map.of(
+                                        "name",
+                                        "Cached",
+                                        "plan",
+                                        "ENTERPRISE_SEAT",
+                                        "testClock",
+                                        true,
+                                        "testClockStart",
+                                        t0.toString()))
+                        .text("id");
+        String member =
+                a.post(
+                                "/api/v1/orgs/" + orgId + "/members",
+                                Map.of(
+                                        "email",
+                                        "d@example.com",
+                                        "name",
+                                        "D",
+                                        "seatType",
+                                        "STANDARD"))
+                        .text("id");
+        a.put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
+        a.put(
+                "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit",
+                Map.of("amount", "1.00"));
+        Map<String, Object> admission =
+                Map.of(
+                        "orgId",
+                        orgId,
+                        "memberId",
+                        member,
+                        "product",
+                        "CLAUDE",
+                        "model",
+                        "claude-haiku-4-5");
+        // D reads the state once and keeps it.
+        assertThat(d.post("/api/v1/admissions", admission).text("decision"))
+                .isEqualTo("ALLOWED_INCLUDED");
+        assertThat(d.post("/api/v1/admissions", admission).text("decision"))
+                .isEqualTo("ALLOWED_INCLUDED");
+
+        Map<String, Object> report =
+                Map.of(
+                        "requestId",
+                        "d-1",
+                        "orgId",
+                        orgId,
+                        "memberId",
+                        member,
+                        "product",
+                        "CLAUDE",
+                        "model",
+                        "claude-haiku-4-5",
+                        "timestamp",
+                        t0.toString(),
+                        "usage",
+                        Api.usage(6_000_000, 0));
+        assertThat(a.post("/api/v1/usage", report).status()).isEqualTo(200);
+        awaitTrue(() ->
+                "MEMBER_CAP_REACHED"
+                        .equals(d.post("/api/v1/admissions", admission).text("reason")));
+
+        a.put(
+                "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit",
+                Map.of("amount", "5.00"));
+        awaitTrue(() ->
+                "ALLOWED_EXTRA".equals(d.post("/api/v1/admissions", admission).text("decision")));
+
+        // A new month on the org's test clock, moved through A: D's figures start from zero again.
+        a.put(
+                "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit",
+                Map.of("amount", "1.00"));
+        awaitTrue(() ->
+                "MEMBER_CAP_REACHED"
+                        .equals(d.post("/api/v1/admissions", admission).text("reason")));
+        a.post(
+                "/api/v1/orgs/" + orgId + "/test-clock/advance",
+                Map.of("to", "2027-10-01T00:00:00Z"));
+        awaitTrue(() ->
+                "ALLOWED_INCLUDED"
+                        .equals(d.post("/api/v1/admissions", admission).text("decision")));
+        // And D's own writes are seen by D at once (0 ms on one node).
+        Map<String, Object> again = new HashMap<>(report);
+        again.put("requestId", "d-2");
+        again.put("timestamp", "2027-10-01T00:00:00Z");
+        assertThat(d.post("/api/v1/usage", again).status()).isEqualTo(200);
+        assertThat(d.post("/api/v1/admissions", admission).text("reason"))
+                .isEqualTo("MEMBER_CAP_REACHED");
     }
 
     static Api operatorOf(ConfigurableApplicationContext node) {

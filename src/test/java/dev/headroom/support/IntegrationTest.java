@@ -15,6 +15,9 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "headroom.embedded.ephemeral=true",
             "headroom.demo.enabled=false",
+            // Without the notification channel, a write path that forgets to tell StateChanges
+            // leaves admissions stale and fails its tests at once, instead of a few ms later.
+            "headroom.admission.listen=false",
             "headroom.operator-key=" + IntegrationTest.OPERATOR_KEY
         })
 public abstract class IntegrationTest {
