@@ -21,11 +21,13 @@ import dev.headroom.organization.SeatType;
 import dev.headroom.requests.ApprovalAction;
 import dev.headroom.requests.ExtraUsageRequests;
 import dev.headroom.requests.RequestStatus;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -45,6 +47,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @RequestMapping("/console/settings/usage")
 class UsageSettingsPage {
     private static final String PAGE = "/console/settings/usage";
+    private static final String VIEWER = UsageSettingsPage.class.getName() + ".viewer";
+    private static final String DIALOG = UsageSettingsPage.class.getName() + ".dialog";
 
     private final ExtraUsageSettingsService settings;
     private final MemberUsageService memberUsage;
@@ -129,31 +133,20 @@ class UsageSettingsPage {
             @RequestParam(name = "scope", required = false) ExtraUsageScope scope,
             @RequestParam(name = "initialPurchase", required = false) String initialPurchase,
             @RequestParam(name = "idempotencyKey", required = false) String idempotencyKey,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                new Dialog("enable", null, null, initialPurchase),
-                model,
-                response,
-                flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-                    Money purchase =
-                            blank(initialPurchase)
-                                    ? null
-                                    : Amounts.positive("initialPurchase", initialPurchase);
-                    settings.configure(
-                            viewer.org().id(),
-                            enabled,
-                            scope,
-                            purchase,
-                            blank(idempotencyKey) ? null : "console:" + idempotencyKey,
-                            null,
-                            viewer.caller().actor());
-                    return enabled ? "Extra usage is on." : "Extra usage is off.";
-                });
+        owner(request, viewer, new Dialog("enable", null, null, initialPurchase));
+        settings.configure(
+                viewer.org().id(),
+                enabled,
+                scope,
+                blank(initialPurchase)
+                        ? null
+                        : Amounts.positive("initialPurchase", initialPurchase),
+                consoleKey(idempotencyKey),
+                null,
+                viewer.caller().actor());
+        return done(flash, enabled ? "Extra usage is on." : "Extra usage is off.");
     }
 
     @PostMapping("/spend-limit")
@@ -161,24 +154,16 @@ class UsageSettingsPage {
             @ModelAttribute("viewer") Viewer viewer,
             @RequestParam(name = "amount", required = false) String amount,
             @RequestParam(name = "unlimited", required = false) String unlimited,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                new Dialog("org-limit", null, null, amount),
-                model,
-                response,
-                flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-                    if (!viewer.org().plan().hasSeats()) {
-                        viewer.caller().requireOperator();
-                    }
-                    Money limit = limit(amount, unlimited);
-                    settings.setOrgLimit(viewer.org().id(), limit, viewer.caller().actor());
-                    return "Spend limit: " + viewer.money().limit(limit) + ".";
-                });
+        owner(request, viewer, new Dialog("org-limit", null, null, amount));
+        if (!viewer.org().plan().hasSeats()) {
+            // XU-1: on usage-based plans the org cap is the operator's bound, not an owner control.
+            viewer.caller().requireOperator();
+        }
+        Money limit = limit(amount, unlimited);
+        settings.setOrgLimit(viewer.org().id(), limit, viewer.caller().actor());
+        return done(flash, "Spend limit: " + viewer.money().limit(limit) + ".");
     }
 
     @PostMapping("/seat-types/{seatType}/spend-limit")
@@ -187,22 +172,13 @@ class UsageSettingsPage {
             @PathVariable("seatType") SeatType seatType,
             @RequestParam(name = "amount", required = false) String amount,
             @RequestParam(name = "unlimited", required = false) String unlimited,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                new Dialog("seat-limit-" + seatType, null, null, amount),
-                model,
-                response,
-                flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-                    Money limit = limit(amount, unlimited);
-                    settings.setSeatTypeLimit(
-                            viewer.org().id(), seatType, limit, viewer.caller().actor());
-                    return seatName(seatType) + " seat limit: " + viewer.money().limit(limit) + ".";
-                });
+        owner(request, viewer, new Dialog("seat-limit-" + seatType, null, null, amount));
+        Money limit = limit(amount, unlimited);
+        settings.setSeatTypeLimit(viewer.org().id(), seatType, limit, viewer.caller().actor());
+        return done(
+                flash, seatName(seatType) + " seat limit: " + viewer.money().limit(limit) + ".");
     }
 
     @PostMapping("/members/{member}/spend-limit")
@@ -211,23 +187,14 @@ class UsageSettingsPage {
             @PathVariable("member") String memberId,
             @RequestParam(name = "amount", required = false) String amount,
             @RequestParam(name = "unlimited", required = false) String unlimited,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                new Dialog("member-limit", memberId, null, amount),
-                model,
-                response,
-                flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-                    Money limit = limit(amount, unlimited);
-                    Member member =
-                            settings.setMemberLimit(
-                                    viewer.org().id(), memberId, limit, viewer.caller().actor());
-                    return member.name() + "'s limit: " + viewer.money().limit(limit) + ".";
-                });
+        owner(request, viewer, new Dialog("member-limit", memberId, null, amount));
+        Money limit = limit(amount, unlimited);
+        Member member =
+                settings.setMemberLimit(
+                        viewer.org().id(), memberId, limit, viewer.caller().actor());
+        return done(flash, member.name() + "'s limit: " + viewer.money().limit(limit) + ".");
     }
 
     @PostMapping("/members/{member}/extra-usage")
@@ -235,26 +202,14 @@ class UsageSettingsPage {
             @ModelAttribute("viewer") Viewer viewer,
             @PathVariable("member") String memberId,
             @RequestParam("enabled") boolean enabled,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                Dialog.NONE,
-                model,
-                response,
-                flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-                    Member member =
-                            settings.setMemberExtraUsage(
-                                    viewer.org().id(), memberId, enabled, viewer.caller().actor());
-                    return "Extra usage for "
-                            + member.name()
-                            + ": "
-                            + (enabled ? "on" : "off")
-                            + ".";
-                });
+        owner(request, viewer, Dialog.NONE);
+        Member member =
+                settings.setMemberExtraUsage(
+                        viewer.org().id(), memberId, enabled, viewer.caller().actor());
+        return done(
+                flash, "Extra usage for " + member.name() + ": " + (enabled ? "on" : "off") + ".");
     }
 
     @PostMapping("/credits")
@@ -262,27 +217,18 @@ class UsageSettingsPage {
             @ModelAttribute("viewer") Viewer viewer,
             @RequestParam(name = "amount", required = false) String amount,
             @RequestParam(name = "idempotencyKey", required = false) String idempotencyKey,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                new Dialog("buy-credits", null, null, amount),
-                model,
-                response,
+        owner(request, viewer, new Dialog("buy-credits", null, null, amount));
+        var outcome =
+                payments.purchase(
+                        orgs.require(viewer.org().id()),
+                        Amounts.positive("amount", amount),
+                        consoleKey(idempotencyKey),
+                        viewer.caller().actor());
+        return done(
                 flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-                    var outcome =
-                            payments.purchase(
-                                    orgs.require(viewer.org().id()),
-                                    Amounts.positive("amount", amount),
-                                    blank(idempotencyKey) ? null : "console:" + idempotencyKey,
-                                    viewer.caller().actor());
-                    return "Bought "
-                            + viewer.money().format(outcome.receipt().amount())
-                            + " of credits.";
-                });
+                "Bought " + viewer.money().format(outcome.receipt().amount()) + " of credits.");
     }
 
     @PostMapping("/auto-reload")
@@ -291,48 +237,29 @@ class UsageSettingsPage {
             @RequestParam(name = "enabled", defaultValue = "false") boolean enabled,
             @RequestParam(name = "threshold", required = false) String threshold,
             @RequestParam(name = "amount", required = false) String amount,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                new Dialog("auto-reload", null, null, amount),
-                model,
-                response,
-                flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-                    autoReloads.configure(
-                            viewer.org().id(),
-                            enabled,
-                            blank(threshold) ? null : Amounts.nonNegative("threshold", threshold),
-                            blank(amount) ? null : Amounts.positive("amount", amount),
-                            viewer.caller().actor());
-                    return enabled ? "Auto-reload is on." : "Auto-reload is off.";
-                });
+        owner(request, viewer, new Dialog("auto-reload", null, null, amount));
+        autoReloads.configure(
+                viewer.org().id(),
+                enabled,
+                blank(threshold) ? null : Amounts.nonNegative("threshold", threshold),
+                blank(amount) ? null : Amounts.positive("amount", amount),
+                viewer.caller().actor());
+        return done(flash, enabled ? "Auto-reload is on." : "Auto-reload is off.");
     }
 
     @PostMapping("/requests-toggle")
     String requestsToggle(
             @ModelAttribute("viewer") Viewer viewer,
             @RequestParam("enabled") boolean enabled,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                Dialog.NONE,
-                model,
-                response,
+        owner(request, viewer, Dialog.NONE);
+        settings.setRequestsEnabled(viewer.org().id(), enabled, viewer.caller().actor());
+        return done(
                 flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-                    settings.setRequestsEnabled(
-                            viewer.org().id(), enabled, viewer.caller().actor());
-                    return enabled
-                            ? "Members can request extra usage."
-                            : "Requests for extra usage are off.";
-                });
+                enabled ? "Members can request extra usage." : "Requests for extra usage are off.");
     }
 
     @PostMapping("/requests/{id}/approve")
@@ -341,80 +268,84 @@ class UsageSettingsPage {
             @PathVariable("id") String id,
             @RequestParam(name = "action", required = false) ApprovalAction action,
             @RequestParam(name = "amount", required = false) String amount,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                new Dialog("review-requests", id, null, amount),
-                model,
-                response,
-                flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.ADMIN);
-                    var approved =
-                            requests.approve(
-                                    viewer.org().id(),
-                                    id,
-                                    action,
-                                    blank(amount) ? null : Amounts.positive("amount", amount),
-                                    viewer.caller().actor());
-                    return "Approved the request of "
-                            + members.require(viewer.org().id(), approved.memberId()).name()
-                            + ".";
-                });
+        admin(request, viewer, new Dialog("review-requests", id, null, amount));
+        var approved =
+                requests.approve(
+                        viewer.org().id(),
+                        id,
+                        action,
+                        blank(amount) ? null : Amounts.positive("amount", amount),
+                        viewer.caller().actor());
+        return done(flash, "Approved the request of " + nameOf(viewer, approved.memberId()) + ".");
     }
 
     @PostMapping("/requests/{id}/dismiss")
     String dismiss(
             @ModelAttribute("viewer") Viewer viewer,
             @PathVariable("id") String id,
-            Model model,
-            HttpServletResponse response,
+            HttpServletRequest request,
             RedirectAttributes flash) {
-        return change(
-                viewer,
-                new Dialog("review-requests", id, null, null),
-                model,
-                response,
-                flash,
-                () -> {
-                    viewer.caller().requireRole(viewer.org().id(), Role.ADMIN);
-                    var dismissed =
-                            requests.dismiss(viewer.org().id(), id, viewer.caller().actor());
-                    return "Dismissed the request of "
-                            + members.require(viewer.org().id(), dismissed.memberId()).name()
-                            + ".";
-                });
-    }
-
-    private interface Change {
-        String apply();
+        admin(request, viewer, new Dialog("review-requests", id, null, null));
+        var dismissed = requests.dismiss(viewer.org().id(), id, viewer.caller().actor());
+        return done(
+                flash, "Dismissed the request of " + nameOf(viewer, dismissed.memberId()) + ".");
     }
 
     /**
-     * Runs one change. Done: back to the page (post/redirect/get) with a notice. Refused: the page
-     * again, with the API's status, the modal open and the API's sentence in it.
+     * A refused change: the page again, with the API's status, the modal the change came from open
+     * and the API's sentence in it. Refusals of the page itself (403, an unknown target without a
+     * modal) go to the console's error page.
      */
-    private String change(
-            Viewer viewer,
-            Dialog dialog,
-            Model model,
-            HttpServletResponse response,
-            RedirectAttributes flash,
-            Change change) {
-        try {
-            flash.addFlashAttribute("notice", change.apply());
-            return "redirect:" + PAGE;
-        } catch (ApiException e) {
-            if (e.status() == 403 || e.status() == 404 && dialog.name() == null) {
-                throw e;
-            }
-            response.setStatus(e.status());
-            Dialog failed =
-                    new Dialog(dialog.name(), dialog.memberId(), e.getMessage(), dialog.amount());
-            return render(fresh(viewer), null, 0, failed, model);
+    @ExceptionHandler(ApiException.class)
+    String refused(
+            ApiException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        Viewer viewer = (Viewer) request.getAttribute(VIEWER);
+        Dialog dialog = (Dialog) request.getAttribute(DIALOG);
+        response.setStatus(e.status());
+        if (viewer == null
+                || dialog == null
+                || e.status() == 403
+                || e.status() == 404 && dialog.name() == null) {
+            model.addAttribute("status", e.status());
+            model.addAttribute("message", e.getMessage());
+            return "console/error";
         }
+        Dialog failed =
+                new Dialog(dialog.name(), dialog.memberId(), e.getMessage(), dialog.amount());
+        return render(fresh(viewer), null, 0, failed, model);
+    }
+
+    /**
+     * Notes where a change comes from (for {@link #refused}), and checks that an owner makes it.
+     */
+    private static void owner(HttpServletRequest request, Viewer viewer, Dialog dialog) {
+        request.setAttribute(VIEWER, viewer);
+        request.setAttribute(DIALOG, dialog);
+        viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
+    }
+
+    /** The same for what admins may do (review requests). */
+    private static void admin(HttpServletRequest request, Viewer viewer, Dialog dialog) {
+        request.setAttribute(VIEWER, viewer);
+        request.setAttribute(DIALOG, dialog);
+        viewer.caller().requireRole(viewer.org().id(), Role.ADMIN);
+    }
+
+    /** Post/redirect/get, with what was done as a notice on the next page. */
+    private static String done(RedirectAttributes flash, String notice) {
+        flash.addFlashAttribute("notice", notice);
+        return "redirect:" + PAGE;
+    }
+
+    private String nameOf(Viewer viewer, String memberId) {
+        return members.require(viewer.org().id(), memberId).name();
+    }
+
+    /** Each rendered payment form carries a fresh key, so a double submit pays once. */
+    private static String consoleKey(String formKey) {
+        return blank(formKey) ? null : "console:" + formKey;
     }
 
     private Viewer fresh(Viewer viewer) {

@@ -109,6 +109,7 @@ class LoadBenchmark {
             Api operator = new Api(base, OPERATOR);
             Target hot = org(operator, 1_000);
             List<Target> many = orgs(operator);
+            warmUp(http, base, operator, ids);
             out.add(run("HTTP floor: GET /ping", http, n -> get(base + "/ping")));
             out.add(run("admissions, 1 org x 1,000 members", http, n -> admission(base, hot, n)));
             out.add(
@@ -165,6 +166,24 @@ class LoadBenchmark {
         Files.createDirectories(result.getParent());
         Files.write(result, out);
         out.forEach(System.out::println);
+    }
+
+    /**
+     * The JIT and the pools warm up on every endpoint before anything is measured (on an org of its
+     * own), so that the first phase is not measured on a cold server.
+     */
+    private void warmUp(HttpClient http, String base, Api operator, AtomicLong ids)
+            throws Exception {
+        Target warm = org(operator, 100);
+        run(
+                "warm-up",
+                http,
+                n ->
+                        switch (n % 3) {
+                            case 0 -> get(base + "/ping");
+                            case 1 -> admission(base, warm, n);
+                            default -> usage(base, warm, ids.incrementAndGet(), n, 1);
+                        });
     }
 
     private static List<Target> orgs(Api operator) {
