@@ -122,6 +122,39 @@ class MemoryBenchmark {
                 }
                 long eventsSeconds = Math.max(1, (System.nanoTime() - eventsStart) / 1_000_000_000);
                 sampleHeap(operator, peakHeap);
+                // One admission per member: every member's state is then held in memory.
+                long admissionsStart = System.nanoTime();
+                List<Future<?>> admissions = new ArrayList<>();
+                for (int i = 0; i < MEMBERS; i++) {
+                    String member = members.get(i);
+                    int n = i;
+                    admissions.add(
+                            clients.submit(() -> {
+                                Api.Response r =
+                                        backend.post(
+                                                "/api/v1/admissions",
+                                                Map.of(
+                                                        "orgId",
+                                                        org,
+                                                        "memberId",
+                                                        member,
+                                                        "product",
+                                                        "CLAUDE_CODE",
+                                                        "model",
+                                                        "claude-sonnet-4-5"));
+                                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                                if (n % 5_000 == 0) {
+                                    sampleHeap(operator, peakHeap);
+                                }
+                                return null;
+                            }));
+                }
+                for (Future<?> f : admissions) {
+                    f.get();
+                }
+                long admissionsSeconds =
+                        Math.max(1, (System.nanoTime() - admissionsStart) / 1_000_000_000);
+                sampleHeap(operator, peakHeap);
 
                 Api.Response list =
                         operator.get("/api/v1/orgs/" + org + "/members?q=member+9999&size=20");
