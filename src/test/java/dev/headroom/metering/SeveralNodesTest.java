@@ -95,30 +95,8 @@ class SeveralNodesTest {
         Api a = operatorOf(nodeA);
         Api d = operatorOf(nodeD);
         Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
-        String orgId =
-                a.post(
-                                "/api/v1/orgs",
-                                Map.of(
-                                        "name",
-                                        "Cached",
-                                        "plan",
-                                        "ENTERPRISE_SEAT",
-                                        "testClock",
-                                        true,
-                                        "testClockStart",
-                                        t0.toString()))
-                        .text("id");
-        String member =
-                a.post(
-                                "/api/v1/orgs/" + orgId + "/members",
-                                Map.of(
-                                        "email",
-                                        "d@example.com",
-                                        "name",
-                                        "D",
-                                        "seatType",
-                                        "STANDARD"))
-                        .text("id");
+        String orgId = seatOrg(a, "Cached", t0);
+        String member = standardMember(a, orgId, "d@example.com", "D");
         a.put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
         a.put(
                 "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit",
@@ -188,6 +166,29 @@ class SeveralNodesTest {
                 .isEqualTo("MEMBER_CAP_REACHED");
     }
 
+    /** A seat-based Enterprise org on a test clock starting at {@code start}. */
+    static String seatOrg(Api api, String name, Instant start) {
+        return api.post(
+                        "/api/v1/orgs",
+                        Map.of(
+                                "name",
+                                name,
+                                "plan",
+                                "ENTERPRISE_SEAT",
+                                "testClock",
+                                true,
+                                "testClockStart",
+                                start.toString()))
+                .text("id");
+    }
+
+    static String standardMember(Api api, String orgId, String email, String name) {
+        return api.post(
+                        "/api/v1/orgs/" + orgId + "/members",
+                        Map.of("email", email, "name", name, "seatType", "STANDARD"))
+                .text("id");
+    }
+
     static Api operatorOf(ConfigurableApplicationContext node) {
         int port = ((WebServerApplicationContext) node).getWebServer().getPort();
         return new Api("http://localhost:" + port, IntegrationTest.OPERATOR_KEY);
@@ -211,17 +212,7 @@ class SeveralNodesTest {
                                 "testClockStart",
                                 t0.toString()));
         String orgId = a.post("/api/v1/orgs", org).text("id");
-        String member =
-                b.post(
-                                "/api/v1/orgs/" + orgId + "/members",
-                                Map.of(
-                                        "email",
-                                        "n@example.com",
-                                        "name",
-                                        "N",
-                                        "seatType",
-                                        "STANDARD"))
-                        .text("id");
+        String member = standardMember(b, orgId, "n@example.com", "N");
         a.put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
         b.put(
                 "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit",
@@ -294,19 +285,7 @@ class SeveralNodesTest {
     void XU24_oneDigestAcrossNodesRestartsAndAFailedSend() throws Exception {
         Api a = operatorOf(nodeA);
         Instant t0 = Instant.parse("2027-08-02T07:00:00Z");
-        String orgId =
-                a.post(
-                                "/api/v1/orgs",
-                                Map.of(
-                                        "name",
-                                        "Digest nodes",
-                                        "plan",
-                                        "ENTERPRISE_SEAT",
-                                        "testClock",
-                                        true,
-                                        "testClockStart",
-                                        t0.toString()))
-                        .text("id");
+        String orgId = seatOrg(a, "Digest nodes", t0);
         a.post(
                 "/api/v1/orgs/" + orgId + "/members",
                 Map.of(
@@ -318,17 +297,7 @@ class SeveralNodesTest {
                         "ADMIN",
                         "seatType",
                         "STANDARD"));
-        String member =
-                a.post(
-                                "/api/v1/orgs/" + orgId + "/members",
-                                Map.of(
-                                        "email",
-                                        "member-nodes@example.com",
-                                        "name",
-                                        "M",
-                                        "seatType",
-                                        "STANDARD"))
-                        .text("id");
+        String member = standardMember(a, orgId, "member-nodes@example.com", "M");
         a.post(
                 "/api/v1/usage",
                 Map.of(
@@ -392,30 +361,8 @@ class SeveralNodesTest {
     void XU27_twoNodesCloseAMonthOnce() throws Exception {
         Api a = operatorOf(nodeA);
         Instant t0 = Instant.parse("2027-03-30T10:00:00Z");
-        String orgId =
-                a.post(
-                                "/api/v1/orgs",
-                                Map.of(
-                                        "name",
-                                        "Close nodes",
-                                        "plan",
-                                        "ENTERPRISE_SEAT",
-                                        "testClock",
-                                        true,
-                                        "testClockStart",
-                                        t0.toString()))
-                        .text("id");
-        String member =
-                a.post(
-                                "/api/v1/orgs/" + orgId + "/members",
-                                Map.of(
-                                        "email",
-                                        "close-nodes@example.com",
-                                        "name",
-                                        "C",
-                                        "seatType",
-                                        "STANDARD"))
-                        .text("id");
+        String orgId = seatOrg(a, "Close nodes", t0);
+        String member = standardMember(a, orgId, "close-nodes@example.com", "C");
         a.put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
         a.post(
                 "/api/v1/usage",
