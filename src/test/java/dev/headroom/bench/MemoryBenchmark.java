@@ -186,6 +186,12 @@ class MemoryBenchmark {
                                 + (EVENTS / eventsSeconds)
                                 + " events/s");
                 out.add(
+                        MEMBERS
+                                + " admissions, one per member (every member's state then held in"
+                                + " memory), in "
+                                + admissionsSeconds
+                                + " s");
+                out.add(
                         "peak heap in use (sampled): "
                                 + peakHeap.get() / (1024 * 1024)
                                 + " MiB of 512 MiB");
