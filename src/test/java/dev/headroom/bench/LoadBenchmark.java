@@ -59,6 +59,8 @@ class LoadBenchmark {
                             List.of(
                                     java,
                                     "-Xmx" + maxHeap,
+                                    // e.g. -XX:StartFlightRecording:filename=load.jfr to profile
+                                    System.getProperty("headroom.load.jvm", "-Dheadroom.load=1"),
                                     "-cp",
                                     System.getProperty("java.class.path"),
                                     "dev.headroom.HeadroomApplication",
@@ -199,6 +201,10 @@ class LoadBenchmark {
 
     private String run(String name, HttpClient http, IntFunction<HttpRequest> requests)
             throws Exception {
+        String only = System.getProperty("headroom.load.only", "");
+        if (!name.equals("warm-up") && !name.contains(only)) {
+            return name + ": not run (headroom.load.only=" + only + ")";
+        }
         int eventsPerRequest = name.contains("batch of 100") ? 100 : 1;
         Histogram latency = new ConcurrentHistogram(3);
         AtomicLong ok = new AtomicLong();
