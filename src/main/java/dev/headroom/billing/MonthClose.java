@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -124,7 +123,7 @@ public class MonthClose {
                         .filter(t -> t != null)
                         .map(Timestamp::toInstant)
                         .orElse(Instant.EPOCH);
-        int digits = Math.max(Currency.getInstance(org.currency()).getDefaultFractionDigits(), 0);
+        int digits = org.minorUnitDigits();
         List<Object[]> rows =
                 jdbc.sql(
                                 """

@@ -11,7 +11,6 @@ import dev.headroom.credits.Payments;
 import dev.headroom.credits.ReceiptPdf;
 import dev.headroom.organization.Plan;
 import dev.headroom.organization.Role;
-import java.util.Currency;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -107,16 +106,10 @@ class RecordsPages {
     ResponseEntity<byte[]> receiptPdf(
             @ModelAttribute("viewer") Viewer viewer, @PathVariable("id") String id) {
         requireOwner(viewer, Plan.TEAM);
-        int digits =
-                Math.max(
-                        Currency.getInstance(viewer.org().currency()).getDefaultFractionDigits(),
-                        0);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_PDF)
                 .header("Content-Disposition", "inline; filename=\"" + id + ".pdf\"")
-                .body(
-                        receiptPdf.render(
-                                viewer.org(), payments.require(viewer.org().id(), id), digits));
+                .body(receiptPdf.render(viewer.org(), payments.require(viewer.org().id(), id)));
     }
 
     @GetMapping("/balance-history")

@@ -1,13 +1,10 @@
 package dev.headroom.console;
 
 import dev.headroom.core.ApiException;
-import dev.headroom.core.BillingPeriod;
 import dev.headroom.core.Money;
-import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Role;
 import dev.headroom.reports.UsageReports;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -25,11 +22,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 @RequestMapping("/console/reports")
 class ReportsPage {
     private final UsageReports reports;
-    private final OrgService orgs;
 
-    ReportsPage(UsageReports reports, OrgService orgs) {
+    ReportsPage(UsageReports reports) {
         this.reports = reports;
-        this.orgs = orgs;
     }
 
     public record Total(String key, String amount) {}
@@ -43,10 +38,9 @@ class ReportsPage {
             Model model) {
         String orgId = viewer.org().id();
         viewer.caller().requireRole(orgId, Role.OWNER);
-        BillingPeriod period =
-                BillingPeriod.containing(orgs.now(viewer.org()), viewer.org().timeZone());
-        LocalDate fromDate = date("from", from, period.month().atDay(1));
-        LocalDate toDate = date("to", to, period.month().atEndOfMonth());
+        UsageReports.Range range = reports.range(viewer.org(), from, to);
+        LocalDate fromDate = range.from();
+        LocalDate toDate = range.to();
         boolean all =
                 switch (measure) {
                     case "extra" -> false;
@@ -115,17 +109,5 @@ class ReportsPage {
                                         viewer.money().format(Money.ofNanos(e.getValue()))))
                         .toList());
         return SpendChart.draw(title, from, to, points, viewer.money()::format);
-    }
-
-    private static LocalDate date(String field, String text, LocalDate fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ApiException.validation(
-                    field + " must be a date (YYYY-MM-DD), got '" + text + "'.");
-        }
     }
 }

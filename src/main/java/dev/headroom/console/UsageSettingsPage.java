@@ -314,7 +314,9 @@ class UsageSettingsPage {
         }
         Dialog failed =
                 new Dialog(dialog.name(), dialog.memberId(), e.getMessage(), dialog.amount());
-        return render(fresh(viewer), null, 0, failed, model);
+        // No refused change alters the org or member rows, so the viewer read for this request
+        // stands.
+        return render(viewer, null, 0, failed, model);
     }
 
     /**
@@ -346,13 +348,6 @@ class UsageSettingsPage {
     /** Each rendered payment form carries a fresh key, so a double submit pays once. */
     private static String consoleKey(String formKey) {
         return blank(formKey) ? null : "console:" + formKey;
-    }
-
-    private Viewer fresh(Viewer viewer) {
-        return new Viewer(
-                orgs.require(viewer.org().id()),
-                members.require(viewer.org().id(), viewer.member().id()),
-                viewer.money());
     }
 
     private String render(Viewer viewer, String q, int page, Dialog dialog, Model model) {

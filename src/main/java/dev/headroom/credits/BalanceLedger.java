@@ -98,20 +98,7 @@ public class BalanceLedger {
             Money amount,
             String reference,
             String memberId) {
-        changes.orgChanged(orgId);
-        long after =
-                jdbc.sql(
-                                "update balance set balance_nanos = balance_nanos + ? where org_id = ?"
-                                        + " returning balance_nanos")
-                        .params(amount.nanos(), orgId)
-                        .query(Long.class)
-                        .single();
-        jdbc.sql(
-                        "insert into balance_entry (org_id, at, kind, amount_nanos, balance_after_nanos,"
-                                + " reference, member_id) values (?, ?, ?, ?, ?, ?, ?)")
-                .params(orgId, Timestamp.from(at), kind, amount.nanos(), after, reference, memberId)
-                .update();
-        return Money.ofNanos(after);
+        return appendAll(orgId, List.of(new NewEntry(at, kind, amount, reference, memberId)));
     }
 
     /**

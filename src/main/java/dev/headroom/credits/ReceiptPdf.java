@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ReceiptPdf {
 
-    public byte[] render(Org org, Receipt receipt, int fractionDigits) {
+    public byte[] render(Org org, Receipt receipt) {
+        int fractionDigits = org.minorUnitDigits();
         List<String[]> rows =
                 List.of(
                         new String[] {"Organisation", org.name() + " (" + org.id() + ")"},

@@ -21,20 +21,20 @@ class AdmissionCacheConfig {
     AdmissionCache admissionCache(Environment env, StateChanges changes) {
         boolean embedded = env.getProperty("spring.datasource.url") == null;
         boolean enabled = env.getProperty("headroom.admission.cache", Boolean.class, embedded);
-        boolean listen =
-                enabled && env.getProperty("headroom.admission.listen", Boolean.class, true);
         // Without the notification channel the cache trusts local changes alone (tests use this to
         // prove that every write path tells StateChanges).
-        AdmissionCache cache = new AdmissionCache(enabled, !listen);
+        AdmissionCache cache = new AdmissionCache(enabled, !listens(env, enabled));
         changes.register(cache);
         return cache;
     }
 
     @Bean
     StateNotifications stateNotifications(Environment env, AdmissionCache cache, DataSource data) {
-        boolean listen =
-                cache.enabled()
-                        && env.getProperty("headroom.admission.listen", Boolean.class, true);
-        return new StateNotifications(cache, data, listen);
+        return new StateNotifications(cache, data, listens(env, cache.enabled()));
+    }
+
+    /** Other nodes' writes are heard on the notification channel unless it is switched off. */
+    private static boolean listens(Environment env, boolean cacheEnabled) {
+        return cacheEnabled && env.getProperty("headroom.admission.listen", Boolean.class, true);
     }
 }

@@ -18,6 +18,11 @@ public record Org(
         Instant testClockNow,
         boolean suspended) {
 
+    /** Digits after the decimal point of the org's currency (2 for USD, 0 for JPY). */
+    public int minorUnitDigits() {
+        return Math.max(java.util.Currency.getInstance(currency).getDefaultFractionDigits(), 0);
+    }
+
     public Instant now(Clock systemClock) {
         return testClock ? testClockNow : systemClock.instant();
     }

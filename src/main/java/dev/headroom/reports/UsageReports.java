@@ -1,10 +1,13 @@
 package dev.headroom.reports;
 
 import dev.headroom.core.ApiException;
+import dev.headroom.core.BillingPeriod;
 import dev.headroom.core.Money;
+import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -51,6 +54,31 @@ public class UsageReports {
             long cacheWrite1hTokens,
             long cacheReadTokens,
             long webSearchRequests) {}
+
+    /** The days a report covers, both inclusive, in the org's time zone. */
+    public record Range(LocalDate from, LocalDate to) {}
+
+    /**
+     * The days asked for ({@code YYYY-MM-DD}, either may be absent): by default the org's current
+     * billing period.
+     */
+    public Range range(Org org, String from, String to) {
+        BillingPeriod period = BillingPeriod.containing(orgs.now(org), org.timeZone());
+        return new Range(
+                date("from", from, period.month().atDay(1)),
+                date("to", to, period.month().atEndOfMonth()));
+    }
+
+    private static LocalDate date(String name, String text, LocalDate fallback) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiException.validation(name + " must be a date YYYY-MM-DD, got '" + text + "'.");
+        }
+    }
 
     /** One day's cost of one series (a product or a model): what the usage charts draw (EX-3). */
     public record DailyCost(LocalDate day, String key, Money includedCost, Money extraCost) {}

@@ -17,7 +17,6 @@ import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
 import dev.headroom.organization.Role;
 import java.time.Instant;
-import java.util.Currency;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -162,12 +161,10 @@ public class CreditsController {
         Org org = teamOrg(orgId);
         Receipt receipt = payments.require(orgId, id);
         if (accept != null && accept.contains(MediaType.APPLICATION_PDF_VALUE)) {
-            int digits =
-                    Math.max(Currency.getInstance(org.currency()).getDefaultFractionDigits(), 0);
             return ResponseEntity.ok()
                     .contentType(MediaType.APPLICATION_PDF)
                     .header("Content-Disposition", "inline; filename=\"" + id + ".pdf\"")
-                    .body(pdf.render(org, receipt, digits));
+                    .body(pdf.render(org, receipt));
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)

@@ -1,15 +1,12 @@
 package dev.headroom.reports.web;
 
 import dev.headroom.core.ApiException;
-import dev.headroom.core.BillingPeriod;
 import dev.headroom.core.web.Json;
 import dev.headroom.organization.Caller;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Role;
 import dev.headroom.reports.UsageReports;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.MediaType;
@@ -63,11 +60,9 @@ public class UsageReportController {
             @RequestHeader(name = "Accept", required = false) String accept) {
         caller.requireRole(orgId, Role.ADMIN);
         Org org = orgs.require(orgId);
-        BillingPeriod period = BillingPeriod.containing(orgs.now(org), org.timeZone());
-        LocalDate fromDate = date("from", from, period.month().atDay(1));
-        LocalDate toDate = date("to", to, period.month().atEndOfMonth());
+        UsageReports.Range range = reports.range(org, from, to);
         UsageReports.GroupBy group = groupBy(groupBy);
-        List<UsageReports.Row> rows = reports.report(orgId, fromDate, toDate, group);
+        List<UsageReports.Row> rows = reports.report(orgId, range.from(), range.to(), group);
         if ("csv".equals(format) || (accept != null && accept.contains("text/csv"))) {
             StringBuilder csv =
                     new StringBuilder(
@@ -99,8 +94,8 @@ public class UsageReportController {
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(
                         new Report(
-                                fromDate.toString(),
-                                toDate.toString(),
+                                range.from().toString(),
+                                range.to().toString(),
                                 groupBy,
                                 org.currency(),
                                 rows.stream()
@@ -117,17 +112,6 @@ public class UsageReportController {
                                                         r.cacheReadTokens(),
                                                         r.webSearchRequests()))
                                         .toList()));
-    }
-
-    private static LocalDate date(String name, String text, LocalDate fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ApiException.validation(name + " must be a date YYYY-MM-DD, got '" + text + "'.");
-        }
     }
 
     private static UsageReports.GroupBy groupBy(String text) {
