@@ -26,8 +26,14 @@ final class GroupCommit<T extends GroupCommit.Item<?>> {
     /** Something to commit, and where its caller waits for the answer. */
     interface Item<R> {
         CompletableFuture<R> answer();
+
+        /** What the item counts towards a group's size (a batch counts its events). */
+        default int weight() {
+            return 1;
+        }
     }
 
+    // The largest total weight of a group; an item heavier than this goes alone.
     private final int maxGroup;
     private final Map<String, Lane<T>> lanes = new ConcurrentHashMap<>();
 
@@ -58,8 +64,13 @@ final class GroupCommit<T extends GroupCommit.Item<?>> {
             // Whoever held the lock before may already have committed this item with its group.
             while (!item.answer().isDone()) {
                 List<T> group = new ArrayList<>();
-                for (T next; group.size() < maxGroup && (next = lane.queue.poll()) != null; ) {
-                    group.add(next);
+                int weight = 0;
+                for (T next; (next = lane.queue.peek()) != null; ) {
+                    if (!group.isEmpty() && weight + next.weight() > maxGroup) {
+                        break;
+                    }
+                    group.add(lane.queue.poll());
+                    weight += next.weight();
                 }
                 try {
                     commit.accept(group);

@@ -16,8 +16,10 @@ import dev.headroom.pricing.PriceVersion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,14 +95,46 @@ public class SettlementService {
      */
     public Settlement settle(UsageReport report) {
         if (!groupCommit) {
-            return settleAll(List.of(report)).getFirst();
+            return settleAlone(List.of(report)).getFirst();
         }
-        Org org = orgs.require(report.orgId());
-        validate(report, org.id(), orgs.now(org), "");
+        return settleGrouped(List.of(report), false).getFirst();
+    }
+
+    /**
+     * Settles all reports or none; answers in the order given. Concurrent batches and single
+     * reports of one org are committed together like {@link #settle}; a refused report refuses its
+     * whole batch, never the others of the group.
+     */
+    public List<Settlement> settleAll(List<UsageReport> reports) {
+        if (reports.isEmpty()) {
+            throw ApiException.validation("items must hold at least one usage report.");
+        }
+        if (reports.size() > MAX_BATCH) {
+            throw ApiException.validation("A batch holds at most " + MAX_BATCH + " usage reports.");
+        }
+        return groupCommit ? settleGrouped(reports, true) : settleAlone(reports);
+    }
+
+    /** Reports waiting for their group's commit: a single report, or a whole batch. */
+    private record Queued(
+            List<UsageReport> reports,
+            Map<UsageReport, PriceVersion> priced,
+            boolean allOrNothing,
+            CompletableFuture<List<Settlement>> answer)
+            implements GroupCommit.Item<List<Settlement>> {
+        @Override
+        public int weight() {
+            return reports.size();
+        }
+    }
+
+    private List<Settlement> settleGrouped(List<UsageReport> reports, boolean allOrNothing) {
+        Org org = orgs.require(reports.getFirst().orgId());
         Queued queued =
                 new Queued(
-                        report,
-                        prices.priceAt(report.model(), report.timestamp()),
+                        reports,
+                        validateAndPrice(org, reports),
+                        allOrNothing,
                         new CompletableFuture<>());
         groups.submit(org.id(), queued, this::commitGroup);
         try {
@@ -113,24 +147,115 @@ public class SettlementService {
         }
     }
 
-    /** A single report waiting for its group's commit. */
-    private record Queued(
-            UsageReport report, PriceVersion price, CompletableFuture<Settlement> answer)
-            implements GroupCommit.Item<Settlement> {}
-
-    /** One transaction for the group; each report answered on its own. */
-    private void commitGroup(List<Queued> group) {
-        Org org = orgs.require(group.getFirst().report().orgId());
-        List<UsageReport> reports = group.stream().map(Queued::report).toList();
-        Map<UsageReport, PriceVersion> priced = new HashMap<>();
-        group.forEach(q -> priced.put(q.report(), q.price()));
-        List<Outcome> outcomes = inTransaction(() -> settleInTransaction(org, reports, priced));
-        for (int i = 0; i < group.size(); i++) {
-            switch (outcomes.get(i)) {
-                case Settled settled -> group.get(i).answer().complete(settled.settlement());
-                case Refused refused ->
-                        group.get(i).answer().completeExceptionally(refused.reason());
+    /** The naive path: one transaction of its own (the load benchmark's baseline). */
+    private List<Settlement> settleAlone(List<UsageReport> reports) {
+        Org org = orgs.require(reports.getFirst().orgId());
+        Map<UsageReport, PriceVersion> priced = validateAndPrice(org, reports);
+        return inTransaction(() -> {
+            List<Settlement> settled = new ArrayList<>(reports.size());
+            for (Outcome outcome : settleInTransaction(org, reports, priced)) {
+                switch (outcome) {
+                    case Settled ok -> settled.add(ok.settlement());
+                    case Refused refused -> throw refused.reason();
+                }
             }
+            return settled;
+        });
+    }
+
+    private Map<UsageReport, PriceVersion> validateAndPrice(Org org, List<UsageReport> reports) {
+        Instant now = orgs.now(org);
+        Map<UsageReport, PriceVersion> priced = new HashMap<>();
+        for (int i = 0; i < reports.size(); i++) {
+            UsageReport report = reports.get(i);
+            validate(report, org.id(), now, reports.size() > 1 ? "items[" + i + "]: " : "");
+            priced.put(report, prices.priceAt(report.model(), report.timestamp()));
+        }
+        return priced;
+    }
+
+    /**
+     * One transaction for the group; each single report answered on its own, each batch as a whole.
+     * A batch with a refused report rolls the group's transaction back and the group is committed
+     * again without it: only the first refused batch is taken out each time, because a later
+     * batch's refusal may stem from an earlier batch's request id.
+     */
+    private void commitGroup(List<Queued> group) {
+        Org org = orgs.require(group.getFirst().reports().getFirst().orgId());
+        List<Queued> pending = new ArrayList<>(group);
+        while (!pending.isEmpty()) {
+            List<Queued> round = List.copyOf(pending);
+            List<UsageReport> reports = new ArrayList<>();
+            Map<UsageReport, PriceVersion> priced = new HashMap<>();
+            round.forEach(q -> {
+                reports.addAll(q.reports());
+                priced.putAll(q.priced());
+            });
+            List<Outcome> outcomes;
+            try {
+                outcomes =
+                        inTransaction(() -> {
+                            List<Outcome> all = settleInTransaction(org, reports, priced);
+                            refuseFirstFailedBatch(round, all);
+                            return all;
+                        });
+            } catch (BatchRefused refused) {
+                refused.batch().answer().completeExceptionally(refused.reason());
+                pending.remove(refused.batch());
+                continue;
+            }
+            answer(round, outcomes);
+            pending.clear();
+        }
+    }
+
+    private static void refuseFirstFailedBatch(List<Queued> round, List<Outcome> outcomes) {
+        int at = 0;
+        for (Queued q : round) {
+            if (q.allOrNothing()) {
+                for (Outcome o : outcomes.subList(at, at + q.reports().size())) {
+                    if (o instanceof Refused refused) {
+                        throw new BatchRefused(q, refused.reason());
+                    }
+                }
+            }
+            at += q.reports().size();
+        }
+    }
+
+    private static void answer(List<Queued> round, List<Outcome> outcomes) {
+        int at = 0;
+        for (Queued q : round) {
+            List<Settlement> settled = new ArrayList<>(q.reports().size());
+            for (Outcome o : outcomes.subList(at, at + q.reports().size())) {
+                switch (o) {
+                    case Settled ok -> settled.add(ok.settlement());
+                    // Only a single report gets here refused: a refused batch was taken out.
+                    case Refused refused -> q.answer().completeExceptionally(refused.reason());
+                }
+            }
+            q.answer().complete(settled);
+            at += q.reports().size();
+        }
+    }
+
+    /** Rolls a group's transaction back because one of its batches has a refused report. */
+    private static final class BatchRefused extends RuntimeException {
+        private final transient Queued batch;
+        private final ApiException reason;
+
+        BatchRefused(Queued batch, ApiException reason) {
+            super(null, null, false, false);
+            this.batch = batch;
+            this.reason = reason;
+        }
+
+        Queued batch() {
+            return batch;
+        }
+
+        ApiException reason() {
+            return reason;
         }
     }
 
@@ -140,37 +265,6 @@ public class SettlementService {
     private record Settled(Settlement settlement) implements Outcome {}
 
     private record Refused(ApiException reason) implements Outcome {}
-
-    /** Settles all reports or none; answers in the order given. */
-    public List<Settlement> settleAll(List<UsageReport> reports) {
-        if (reports.isEmpty()) {
-            throw ApiException.validation("items must hold at least one usage report.");
-        }
-        if (reports.size() > MAX_BATCH) {
-            throw ApiException.validation("A batch holds at most " + MAX_BATCH + " usage reports.");
-        }
-        String orgId = reports.getFirst().orgId();
-        Org org = orgs.require(orgId);
-        Instant now = orgs.now(org);
-        Map<UsageReport, PriceVersion> priced = new HashMap<>();
-        for (int i = 0; i < reports.size(); i++) {
-            UsageReport report = reports.get(i);
-            validate(report, orgId, now, reports.size() > 1 ? "items[" + i + "]: " : "");
-            priced.put(report, prices.priceAt(report.model(), report.timestamp()));
-        }
-        // A batch is all or nothing: the first refused report refuses the batch and rolls it back.
-        return inTransaction(() -> {
-            List<Outcome> outcomes = settleInTransaction(org, reports, priced);
-            List<Settlement> settled = new ArrayList<>(outcomes.size());
-            for (Outcome outcome : outcomes) {
-                switch (outcome) {
-                    case Settled ok -> settled.add(ok.settlement());
-                    case Refused refused -> throw refused.reason();
-                }
-            }
-            return settled;
-        });
-    }
 
     private <R> R inTransaction(java.util.function.Supplier<R> work) {
         for (int attempt = 1; ; attempt++) {
@@ -202,8 +296,12 @@ public class SettlementService {
         Map<String, UsageEvents.Stored> stored =
                 events.find(org.id(), reports.stream().map(UsageReport::requestId).toList());
         Map<SeatType, List<WindowAllowance>> allowanceBySeat = new EnumMap<>(SeatType.class);
-        Map<String, Map<String, WindowUsage>> windowsByMember = new HashMap<>();
-        Map<String, long[]> memberPeriodDeltas = new LinkedHashMap<>();
+        Map<String, Map<String, WindowUsage>> windowsByMember =
+                org.plan() == Plan.ENTERPRISE_USAGE
+                        ? new HashMap<>()
+                        : usage.windows(org.id(), locked.keySet());
+        Set<String> charged = new HashSet<>();
+        Map<UsageStore.MemberPeriod, long[]> memberPeriodDeltas = new LinkedHashMap<>();
         Map<String, long[]> orgPeriodDeltas = new LinkedHashMap<>();
         List<UsageEvents.NewEvent> newEvents = new ArrayList<>();
         List<Outcome> results = new ArrayList<>(reports.size());
@@ -239,8 +337,7 @@ public class SettlementService {
                             ? List.of()
                             : allowanceBySeat.computeIfAbsent(
                                     member.seatType(), seat -> allowances.forSeat(org.id(), seat));
-            Map<String, WindowUsage> windows =
-                    windowsByMember.computeIfAbsent(member.id(), id -> usage.windows(org.id(), id));
+            Map<String, WindowUsage> windows = windowsByMember.get(member.id());
             long cost = CostCalculator.costNanos(priced.get(report), report.usage());
             SettlementSplit split;
             if (org.plan() == Plan.ENTERPRISE_USAGE) {
@@ -252,17 +349,18 @@ public class SettlementService {
                 split =
                         SettlementSplit.of(
                                 cost, remaining, s.eligible(member.extraUsageOverride()));
-                for (WindowUsage charged :
+                for (WindowUsage window :
                         IncludedUsage.charge(
                                 windowAllowances,
                                 windows,
                                 report.timestamp(),
                                 split.includedNanos())) {
-                    windows.put(charged.name(), charged);
+                    windows.put(window.name(), window);
                 }
+                charged.add(member.id());
             }
             String period = BillingPeriod.containing(report.timestamp(), org.timeZone()).key();
-            add(memberPeriodDeltas, member.id() + "\u0000" + period, split);
+            add(memberPeriodDeltas, new UsageStore.MemberPeriod(member.id(), period), split);
             add(orgPeriodDeltas, period, split);
             Settlement settlement =
                     new Settlement(
@@ -293,20 +391,21 @@ public class SettlementService {
         }
         events.insertAll(org.id(), newEvents, receivedAt);
         usage.addDaily(org.id(), dailySums(org, newEvents));
-        windowsByMember.forEach((memberId, windows) ->
-                usage.saveWindows(org.id(), memberId, List.copyOf(windows.values())));
+        Map<String, Collection<WindowUsage>> changedWindows = new HashMap<>();
+        charged.forEach(id -> changedWindows.put(id, windowsByMember.get(id).values()));
+        usage.saveWindows(org.id(), changedWindows);
         String currentPeriod = BillingPeriod.containing(receivedAt, org.timeZone()).key();
+        Map<UsageStore.MemberPeriod, Long> spendAfter =
+                usage.addMemberSpend(org.id(), memberPeriodDeltas);
         memberPeriodDeltas.forEach((key, d) -> {
-            String[] parts = key.split("\u0000");
-            long after = usage.addMemberSpend(org.id(), parts[0], parts[1], d[0], d[1]);
-            if (d[1] > 0 && parts[1].equals(currentPeriod)) {
-                Member member = locked.get(parts[0]);
-                EffectiveCap cap = s.capOf(org.plan(), member);
+            if (d[1] > 0 && key.period().equals(currentPeriod)) {
+                long after = spendAfter.get(key);
+                EffectiveCap cap = s.capOf(org.plan(), locked.get(key.memberId()));
                 spendEvents.publishEvent(
                         new ExtraSpendSettled(
                                 org.id(),
-                                member.id(),
-                                parts[1],
+                                key.memberId(),
+                                key.period(),
                                 after - d[1],
                                 after,
                                 cap.capNanos()));
@@ -381,7 +480,7 @@ public class SettlementService {
         }
     }
 
-    private static void add(Map<String, long[]> deltas, String key, SettlementSplit split) {
+    private static <K> void add(Map<K, long[]> deltas, K key, SettlementSplit split) {
         long[] d = deltas.computeIfAbsent(key, k -> new long[2]);
         d[0] = Math.addExact(d[0], split.includedNanos());
         d[1] = Math.addExact(d[1], split.extraNanos());

@@ -1,6 +1,8 @@
 package dev.headroom.metering;
 
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,24 +21,42 @@ class UsageStore {
         this.batch = batch;
     }
 
-    Map<String, WindowUsage> windows(String orgId, String memberId) {
-        Map<String, WindowUsage> windows = new HashMap<>();
+    /** The stored windows of each of {@code memberIds}: one query for a whole group or batch. */
+    Map<String, Map<String, WindowUsage>> windows(String orgId, Collection<String> memberIds) {
+        Map<String, Map<String, WindowUsage>> windows = new HashMap<>();
+        memberIds.forEach(id -> windows.put(id, new HashMap<>()));
         jdbc.sql(
-                        "select window_name, started_at, used_nanos from usage_window"
-                                + " where org_id = ? and member_id = ?")
-                .params(orgId, memberId)
+                        "select member_id, window_name, started_at, used_nanos from usage_window"
+                                + " where org_id = ? and member_id = any(?)")
+                .params(orgId, memberIds.toArray(String[]::new))
                 .query(rs -> {
-                    windows.put(
-                            rs.getString(1),
-                            new WindowUsage(
-                                    rs.getString(1),
-                                    rs.getTimestamp(2).toInstant(),
-                                    rs.getLong(3)));
+                    windows.get(rs.getString(1))
+                            .put(
+                                    rs.getString(2),
+                                    new WindowUsage(
+                                            rs.getString(2),
+                                            rs.getTimestamp(3).toInstant(),
+                                            rs.getLong(4)));
                 });
         return windows;
     }
 
-    void saveWindows(String orgId, String memberId, List<WindowUsage> windows) {
+    /** Writes the windows of every member given, as one JDBC batch. */
+    void saveWindows(String orgId, Map<String, ? extends Collection<WindowUsage>> windowsByMember) {
+        List<Object[]> rows = new ArrayList<>();
+        windowsByMember.forEach((memberId, windows) ->
+                windows.forEach(w ->
+                        rows.add(
+                                new Object[] {
+                                    orgId,
+                                    memberId,
+                                    w.name(),
+                                    Timestamp.from(w.startedAt()),
+                                    w.usedNanos()
+                                })));
+        if (rows.isEmpty()) {
+            return;
+        }
         batch.batchUpdate(
                 """
                 insert into usage_window (org_id, member_id, window_name, started_at, used_nanos)
@@ -44,16 +64,7 @@ class UsageStore {
                 on conflict (org_id, member_id, window_name)
                 do update set started_at = excluded.started_at, used_nanos = excluded.used_nanos
                 """,
-                windows.stream()
-                        .map(w ->
-                                new Object[] {
-                                    orgId,
-                                    memberId,
-                                    w.name(),
-                                    Timestamp.from(w.startedAt()),
-                                    w.usedNanos()
-                                })
-                        .toList());
+                rows);
     }
 
     long memberExtraNanos(String orgId, String memberId, String period) {
@@ -86,21 +97,39 @@ class UsageStore {
                 .orElse(0L);
     }
 
-    /** Adds to a member's spend of a period and returns their extra spend after it. */
-    long addMemberSpend(
-            String orgId, String memberId, String period, long includedNanos, long extraNanos) {
-        return jdbc.sql(
+    /** One row of member spend: a member's billing period. */
+    record MemberPeriod(String memberId, String period) {}
+
+    /**
+     * Adds to members' spend, one statement for all of them, and returns each member's extra spend
+     * of the period after it. Each delta is {@code [includedNanos, extraNanos]}.
+     */
+    Map<MemberPeriod, Long> addMemberSpend(String orgId, Map<MemberPeriod, long[]> deltas) {
+        Map<MemberPeriod, Long> after = new HashMap<>();
+        if (deltas.isEmpty()) {
+            return after;
+        }
+        jdbc.sql(
                         """
                         insert into member_period_spend (org_id, member_id, period, included_nanos, extra_nanos)
-                        values (?, ?, ?, ?, ?)
+                        select ?, d.member_id, d.period, d.included_nanos, d.extra_nanos
+                        from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])
+                          as d(member_id, period, included_nanos, extra_nanos)
                         on conflict (org_id, member_id, period) do update set
                           included_nanos = member_period_spend.included_nanos + excluded.included_nanos,
                           extra_nanos = member_period_spend.extra_nanos + excluded.extra_nanos
-                        returning extra_nanos
+                        returning member_id, period, extra_nanos
                         """)
-                .params(orgId, memberId, period, includedNanos, extraNanos)
-                .query(Long.class)
-                .single();
+                .params(
+                        orgId,
+                        deltas.keySet().stream().map(MemberPeriod::memberId).toArray(String[]::new),
+                        deltas.keySet().stream().map(MemberPeriod::period).toArray(String[]::new),
+                        deltas.values().stream().mapToLong(d -> d[0]).toArray(),
+                        deltas.values().stream().mapToLong(d -> d[1]).toArray())
+                .query(rs -> {
+                    after.put(new MemberPeriod(rs.getString(1), rs.getString(2)), rs.getLong(3));
+                });
+        return after;
     }
 
     /** Adds to the org's spend of a period and returns its extra spend after it. */

@@ -18,9 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 6: how concurrent single settlements are grouped into commits. */
 class GroupCommitTest {
-    record Job(int n, CompletableFuture<Integer> answer) implements GroupCommit.Item<Integer> {
+    record Job(int n, int weight, CompletableFuture<Integer> answer)
+            implements GroupCommit.Item<Integer> {
         Job(int n) {
-            this(n, new CompletableFuture<>());
+            this(n, 1);
+        }
+
+        Job(int n, int weight) {
+            this(n, weight, new CompletableFuture<>());
         }
     }
 
@@ -82,6 +87,27 @@ class GroupCommitTest {
         for (Job job : jobs) {
             assertThat(job.answer().get()).isEqualTo(job.n() * 10);
         }
+    }
+
+    @Test
+    void batchesCountTheirEventsTowardsTheLimitAndAHeavyOneGoesAlone() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(10);
+        Recorder commit = new Recorder();
+        int[] weights = {4, 4, 4, 20, 1, 1};
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            threads.submit(() -> groups.submit("org", new Job(0), commit));
+            await(commit.firstStarted);
+            for (int n = 1; n <= weights.length; n++) {
+                Job job = new Job(n, weights[n - 1]);
+                threads.submit(() -> groups.submit("org", job, commit));
+                int queued = n;
+                waitUntil(() -> groups.waiting("org") == queued); // keeps the queue's order
+            }
+            commit.release.countDown();
+        }
+        // Jobs 1–6 weigh 4, 4, 4, 20, 1, 1: no group passes 10 unless one job alone does.
+        assertThat(commit.groups)
+                .containsExactly(List.of(0), List.of(1, 2), List.of(3), List.of(4), List.of(5, 6));
     }
 
     @Test

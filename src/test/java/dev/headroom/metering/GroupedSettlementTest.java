@@ -96,16 +96,117 @@ class GroupedSettlementTest extends IntegrationTest {
         assertThat(org.usageOf(members.get(2)).text("mtdSpend")).isEqualTo("2.00");
     }
 
-    private static List<Api.Response> sendAllAtOnce(
-            OrgFixture org, List<Map<String, Object>> bodies) throws Exception {
+    @Test
+    void XU17_concurrentBatchesCommitWithSinglesAndARefusedBatchWritesNothing() throws Exception {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        org.windows("STANDARD", "session", "PT5H", "1.00");
+        org.put("/extra-usage", Map.of("enabled", true));
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < MEMBERS; i++) {
+            members.add(org.member("STANDARD"));
+        }
+        assertThat(
+                        org.service
+                                .post("/api/v1/usage", cents(org, members.get(0), "pre-0", 5))
+                                .status())
+                .isEqualTo(200);
+
+        List<Call> calls = new ArrayList<>();
+        for (int b = 0; b < 12; b++) {
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                items.add(cents(org, members.get(i % 4), "b" + b + "-" + i, 5));
+            }
+            if (b > 0) {
+                items.add(cents(org, members.get(0), "b0-0", 5)); // batch 0's report: counts once
+            }
+            calls.add(Call.batch(items, 200));
+        }
+        List<List<Map<String, Object>>> ghostBatches = new ArrayList<>();
+        List<List<Map<String, Object>>> conflictBatches = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            List<Map<String, Object>> fresh = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                fresh.add(cents(org, members.get(2), "ghost" + k + "-" + i, 5));
+            }
+            ghostBatches.add(fresh);
+            List<Map<String, Object>> items = new ArrayList<>(fresh);
+            items.add(4, cents(org, "mem_nobody", "nobody-" + k, 5));
+            calls.add(Call.batch(items, 404));
+        }
+        for (int k = 0; k < 2; k++) {
+            List<Map<String, Object>> fresh = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                fresh.add(cents(org, members.get(3), "conflict" + k + "-" + i, 5));
+            }
+            conflictBatches.add(fresh);
+            List<Map<String, Object>> items = new ArrayList<>(fresh);
+            items.add(cents(org, members.get(0), "pre-0", 7)); // other content than the first
+            calls.add(Call.batch(items, 409));
+        }
+        for (int i = 0; i < 20; i++) {
+            calls.add(Call.single(cents(org, members.get(i % 4), "s-" + i, 5), 200));
+        }
+
+        List<Api.Response> answers = callAllAtOnce(org, calls);
+        for (int i = 0; i < calls.size(); i++) {
+            assertThat(answers.get(i).status())
+                    .as("call %d: %s", i, answers.get(i))
+                    .isEqualTo(calls.get(i).status());
+        }
+        long freshInBatches =
+                answers.stream()
+                        .filter(a -> a.status() == 200 && a.body().has("items"))
+                        .flatMap(a -> a.body().path("items").valueStream())
+                        .filter(item -> !item.get("duplicate").asBoolean())
+                        .count();
+        assertThat(freshInBatches).isEqualTo(120);
+
+        // Spent: member 0 $2.10, member 1 $2.05, members 2 and 3 $1.45; $1.00 each is included.
+        assertThat(org.usageOf(members.get(0)).text("mtdSpend")).isEqualTo("1.10");
+        assertThat(org.usageOf(members.get(1)).text("mtdSpend")).isEqualTo("1.05");
+        assertThat(org.usageOf(members.get(2)).text("mtdSpend")).isEqualTo("0.45");
+        assertThat(org.usageOf(members.get(3)).text("mtdSpend")).isEqualTo("0.45");
+        assertThat(org.owner.get(org.path("/extra-usage")).text("mtdSpend")).isEqualTo("3.05");
+
+        // The refused batches wrote nothing: their good reports are fresh when sent again.
+        for (List<Map<String, Object>> items : concat(ghostBatches, conflictBatches)) {
+            Api.Response again = org.service.post("/api/v1/usage:batch", Map.of("items", items));
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.body().path("items").valueStream())
+                    .noneMatch(item -> item.get("duplicate").asBoolean());
+        }
+        assertThat(org.usageOf(members.get(2)).text("mtdSpend")).isEqualTo("2.25");
+        assertThat(org.usageOf(members.get(3)).text("mtdSpend")).isEqualTo("0.95");
+    }
+
+    /** A single report or a batch, and the status it must get. */
+    private record Call(String path, Object body, int status) {
+        static Call single(Map<String, Object> body, int status) {
+            return new Call("/api/v1/usage", body, status);
+        }
+
+        static Call batch(List<Map<String, Object>> items, int status) {
+            return new Call("/api/v1/usage:batch", Map.of("items", items), status);
+        }
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static List<Api.Response> callAllAtOnce(OrgFixture org, List<Call> calls)
+            throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Api.Response>> pending = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Map<String, Object> body : bodies) {
+            for (Call call : calls) {
                 pending.add(
                         threads.submit(() -> {
                             start.await();
-                            return org.service.post("/api/v1/usage", body);
+                            return org.service.post(call.path(), call.body());
                         }));
             }
             start.countDown();
@@ -115,5 +216,10 @@ class GroupedSettlementTest extends IntegrationTest {
             }
             return answers;
         }
+    }
+
+    private static List<Api.Response> sendAllAtOnce(
+            OrgFixture org, List<Map<String, Object>> bodies) throws Exception {
+        return callAllAtOnce(org, bodies.stream().map(b -> Call.single(b, 0)).toList());
     }
 }
