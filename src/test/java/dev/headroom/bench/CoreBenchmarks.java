@@ -76,9 +76,21 @@ public class CoreBenchmarks {
         return AdmissionPolicy.decide(CAPPED);
     }
 
+    // Read through fields the JIT cannot treat as constants, and varied per call, so that the cost
+    // is computed each time rather than folded into a constant.
+    private PriceVersion price = SONNET;
+    private final TokenUsage[] usages = {
+        USAGE,
+        new TokenUsage(900, 4_000, 0, 0, 0, 0, false),
+        new TokenUsage(230_000, 1_500, 0, 3_000, 10_000, 2, false),
+        new TokenUsage(50_000, 20_000, 8_000, 0, 0, 0, true)
+    };
+    private int next;
+
     @Benchmark
     public long costOfARequest() {
-        return CostCalculator.costNanos(SONNET, USAGE);
+        next = (next + 1) & 3;
+        return CostCalculator.costNanos(price, usages[next]);
     }
 
     @Benchmark

@@ -37,6 +37,7 @@ class LoadBenchmark {
     static final int CLIENTS = Integer.getInteger("headroom.load.clients", 64);
     static final Duration PHASE = Duration.ofSeconds(Long.getLong("headroom.load.seconds", 15));
     static final String OPERATOR = "load-operator";
+    static final int BATCH = 100;
 
     record Target(String org, String service, List<String> members) {}
 
@@ -142,7 +143,18 @@ class LoadBenchmark {
                     run(
                             "POST /usage:batch of 100, 1 org (per event)",
                             http,
-                            n -> usage(base, hot, ids.incrementAndGet(), n, 100)));
+                            n -> usage(base, hot, ids.incrementAndGet(), n, BATCH)));
+            out.add(
+                    run(
+                            "POST /usage:batch of 100, 100 orgs (per event)",
+                            http,
+                            n ->
+                                    usage(
+                                            base,
+                                            many.get(n % 100),
+                                            ids.incrementAndGet(),
+                                            n / 100,
+                                            BATCH)));
         }
         // The naive baseline: the same server, one transaction per single settlement.
         try (Server naive = Server.start("--headroom.settlement.group-commit=false")) {
@@ -167,6 +179,7 @@ class LoadBenchmark {
                                             n / 100,
                                             1)));
         }
+        out.addAll(redisBaseline(ids));
         Path result = Path.of("target/bench/load.txt");
         Files.createDirectories(result.getParent());
         Files.write(result, out);
@@ -191,6 +204,93 @@ class LoadBenchmark {
                         });
     }
 
+    /**
+     * The same admission and settlement as Lua scripts on a local {@code redis-server}, on the same
+     * org shapes, without HTTP in between: the clients call Redis directly.
+     */
+    private List<String> redisBaseline(AtomicLong ids) throws Exception {
+        if (!RedisBaseline.available()) {
+            return List.of(
+                    "Redis Lua baseline: not run (no /usr/bin/redis-server; bench/load.sh installs it)");
+        }
+        List<String> out = new ArrayList<>();
+        Target hot = redisOrg("redis-hot", 1_000);
+        List<Target> many = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            many.add(redisOrg("redis-" + i, 10));
+        }
+        try (RedisBaseline redis = RedisBaseline.start(false, CLIENTS)) {
+            redis.enableExtraUsage(hot.org());
+            many.forEach(t -> redis.enableExtraUsage(t.org()));
+            out.add(
+                    run(
+                            "Redis Lua admissions, 1 org x 1,000 members",
+                            n -> redis.admit(hot.org(), member(hot, n))));
+            out.add(
+                    run(
+                            "Redis Lua admissions, 100 orgs x 10 members",
+                            n ->
+                                    redis.admit(
+                                            many.get(n % 100).org(),
+                                            member(many.get(n % 100), n / 100))));
+            out.add(
+                    run(
+                            "Redis Lua settlements, 1 org x 1,000 members",
+                            n ->
+                                    redis.settle(
+                                            hot.org(),
+                                            member(hot, n),
+                                            "load-" + ids.incrementAndGet())));
+            out.add(
+                    run(
+                            "Redis Lua settlements, 100 orgs x 10 members",
+                            n -> {
+                                Target t = many.get(n % 100);
+                                return redis.settle(
+                                        t.org(),
+                                        member(t, n / 100),
+                                        "load-" + ids.incrementAndGet());
+                            }));
+            out.add(
+                    run(
+                            "Redis Lua pipelined batch of 100, 1 org (per event)",
+                            n -> {
+                                long id = ids.incrementAndGet();
+                                List<String> members = new ArrayList<>(BATCH);
+                                List<String> requestIds = new ArrayList<>(BATCH);
+                                for (int e = 0; e < BATCH; e++) {
+                                    members.add(member(hot, n + e));
+                                    requestIds.add("load-" + id + "-" + e);
+                                }
+                                return redis.settleBatch(hot.org(), members, requestIds);
+                            }));
+        }
+        try (RedisBaseline redis = RedisBaseline.start(true, CLIENTS)) {
+            redis.enableExtraUsage(hot.org());
+            out.add(
+                    run(
+                            "Redis Lua settlements, appendfsync always, 1 org",
+                            n ->
+                                    redis.settle(
+                                            hot.org(),
+                                            member(hot, n),
+                                            "load-" + ids.incrementAndGet())));
+        }
+        return out;
+    }
+
+    private static Target redisOrg(String org, int members) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            ids.add("mem_" + i);
+        }
+        return new Target(org, "", ids);
+    }
+
+    private static String member(Target t, int n) {
+        return t.members().get(Math.floorMod(n, t.members().size()));
+    }
+
     private static List<Target> orgs(Api operator) {
         List<Target> many = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -199,13 +299,28 @@ class LoadBenchmark {
         return many;
     }
 
+    /** One request of a phase: true when it was answered as it should be. */
+    @FunctionalInterface
+    interface Request {
+        boolean send(int n) throws Exception;
+    }
+
     private String run(String name, HttpClient http, IntFunction<HttpRequest> requests)
             throws Exception {
+        return run(
+                name,
+                n ->
+                        http.send(requests.apply(n), HttpResponse.BodyHandlers.ofString())
+                                        .statusCode()
+                                == 200);
+    }
+
+    private String run(String name, Request request) throws Exception {
         String only = System.getProperty("headroom.load.only", "");
         if (!name.equals("warm-up") && !name.contains(only)) {
             return name + ": not run (headroom.load.only=" + only + ")";
         }
-        int eventsPerRequest = name.contains("batch of 100") ? 100 : 1;
+        int eventsPerRequest = name.contains("batch of 100") ? BATCH : 1;
         Histogram latency = new ConcurrentHistogram(3);
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -216,12 +331,11 @@ class LoadBenchmark {
             for (int c = 0; c < CLIENTS; c++) {
                 clients.submit(() -> {
                     while (System.nanoTime() < end) {
-                        HttpRequest request = requests.apply((int) counter.incrementAndGet());
+                        int n = (int) counter.incrementAndGet();
                         long start = System.nanoTime();
-                        HttpResponse<String> response =
-                                http.send(request, HttpResponse.BodyHandlers.ofString());
+                        boolean answered = request.send(n);
                         long took = System.nanoTime() - start;
-                        if (response.statusCode() != 200) {
+                        if (!answered) {
                             failed.incrementAndGet();
                         } else if (start >= warmupEnd) {
                             ok.incrementAndGet();
