@@ -3,11 +3,9 @@ package dev.headroom.metering;
 import dev.headroom.organization.SeatType;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -15,11 +13,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class UsageEvents {
     private final JdbcClient jdbc;
-    private final JdbcTemplate batch;
 
-    UsageEvents(JdbcClient jdbc, JdbcTemplate batch) {
+    UsageEvents(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.batch = batch;
     }
 
     record Stored(String contentHash, Settlement settlement) {}
@@ -61,53 +57,93 @@ class UsageEvents {
         return found;
     }
 
-    /** One pipelined JDBC batch for all events; a row already there means a concurrent insert. */
+    /**
+     * One statement for all events (the columns as arrays, unnested), so PostgreSQL plans and runs
+     * one insert instead of one per event; a row already there means a concurrent insert.
+     */
     void insertAll(String orgId, List<NewEvent> events, Instant receivedAt) {
         if (events.isEmpty()) {
             return;
         }
-        List<Object[]> rows = new ArrayList<>(events.size());
-        for (NewEvent e : events) {
+        int n = events.size();
+        String[] requestIds = new String[n];
+        String[] memberIds = new String[n];
+        String[] seatTypes = new String[n];
+        String[] products = new String[n];
+        String[] models = new String[n];
+        String[] occurredAt = new String[n];
+        String[] periods = new String[n];
+        long[][] numbers = new long[9][n];
+        boolean[] batches = new boolean[n];
+        String[] hashes = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewEvent e = events.get(i);
             UsageReport r = e.report();
-            rows.add(
-                    new Object[] {
-                        orgId,
-                        r.requestId(),
-                        r.memberId(),
-                        e.seatType() == null ? null : e.seatType().name(),
-                        r.product(),
-                        e.canonicalModel(),
-                        Timestamp.from(r.timestamp()),
-                        e.period(),
-                        Timestamp.from(receivedAt),
-                        r.usage().inputTokens(),
-                        r.usage().outputTokens(),
-                        r.usage().cacheWrite5mTokens(),
-                        r.usage().cacheWrite1hTokens(),
-                        r.usage().cacheReadTokens(),
-                        r.usage().webSearchRequests(),
-                        r.usage().batch(),
-                        e.settlement().costNanos(),
-                        e.settlement().includedNanos(),
-                        e.settlement().extraNanos(),
-                        e.contentHash()
-                    });
+            requestIds[i] = r.requestId();
+            memberIds[i] = r.memberId();
+            seatTypes[i] = e.seatType() == null ? null : e.seatType().name();
+            products[i] = r.product();
+            models[i] = e.canonicalModel();
+            occurredAt[i] = r.timestamp().toString();
+            periods[i] = e.period();
+            numbers[0][i] = r.usage().inputTokens();
+            numbers[1][i] = r.usage().outputTokens();
+            numbers[2][i] = r.usage().cacheWrite5mTokens();
+            numbers[3][i] = r.usage().cacheWrite1hTokens();
+            numbers[4][i] = r.usage().cacheReadTokens();
+            numbers[5][i] = r.usage().webSearchRequests();
+            numbers[6][i] = e.settlement().costNanos();
+            numbers[7][i] = e.settlement().includedNanos();
+            numbers[8][i] = e.settlement().extraNanos();
+            batches[i] = r.usage().batch();
+            hashes[i] = e.contentHash();
         }
-        int[] inserted =
-                batch.batchUpdate(
-                        """
-                        insert into usage_event (org_id, request_id, member_id, seat_type, product, model,
-                          occurred_at, period, received_at, input_tokens, output_tokens,
-                          cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
-                          web_search_requests, batch, cost_nanos, included_nanos, extra_nanos, content_hash)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        on conflict (org_id, request_id) do nothing
-                        """,
-                        rows);
-        for (int count : inserted) {
-            if (count == 0) {
-                throw new ConcurrentInsert();
-            }
+        int inserted =
+                jdbc.sql(
+                                """
+                                insert into usage_event (org_id, request_id, member_id, seat_type, product, model,
+                                  occurred_at, period, received_at, input_tokens, output_tokens,
+                                  cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
+                                  web_search_requests, batch, cost_nanos, included_nanos, extra_nanos, content_hash)
+                                select ?, e.request_id, e.member_id, e.seat_type, e.product, e.model,
+                                  e.occurred_at, e.period, ?, e.input_tokens, e.output_tokens,
+                                  e.cache_write_5m_tokens, e.cache_write_1h_tokens, e.cache_read_tokens,
+                                  e.web_search_requests, e.batch, e.cost_nanos, e.included_nanos, e.extra_nanos,
+                                  e.content_hash
+                                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                  ?::timestamptz[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
+                                  ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[],
+                                  ?::bigint[], ?::bigint[], ?::text[])
+                                  as e(request_id, member_id, seat_type, product, model, occurred_at, period,
+                                  input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+                                  cache_read_tokens, web_search_requests, batch, cost_nanos, included_nanos,
+                                  extra_nanos, content_hash)
+                                on conflict (org_id, request_id) do nothing
+                                """)
+                        .params(
+                                orgId,
+                                Timestamp.from(receivedAt),
+                                requestIds,
+                                memberIds,
+                                seatTypes,
+                                products,
+                                models,
+                                occurredAt,
+                                periods,
+                                numbers[0],
+                                numbers[1],
+                                numbers[2],
+                                numbers[3],
+                                numbers[4],
+                                numbers[5],
+                                batches,
+                                numbers[6],
+                                numbers[7],
+                                numbers[8],
+                                hashes)
+                        .update();
+        if (inserted != n) {
+            throw new ConcurrentInsert();
         }
     }
 }
