@@ -135,13 +135,7 @@ class LoadBenchmark {
                     run(
                             "POST /usage, 100 orgs x 10 members",
                             http,
-                            n ->
-                                    usage(
-                                            base,
-                                            many.get(n % 100),
-                                            ids.incrementAndGet(),
-                                            n / 100,
-                                            1)));
+                            n -> overOrgs(base, many, ids, n, 1)));
             out.add(
                     run(
                             "POST /usage:batch of 100, 1 org (per event)",
@@ -151,13 +145,7 @@ class LoadBenchmark {
                     run(
                             "POST /usage:batch of 100, 100 orgs (per event)",
                             http,
-                            n ->
-                                    usage(
-                                            base,
-                                            many.get(n % 100),
-                                            ids.incrementAndGet(),
-                                            n / 100,
-                                            BATCH)));
+                            n -> overOrgs(base, many, ids, n, BATCH)));
         }
         // The naive baseline: the same server, one transaction per single settlement.
         try (Server naive = Server.start("--headroom.settlement.group-commit=false")) {
@@ -174,13 +162,7 @@ class LoadBenchmark {
                     run(
                             "naive POST /usage, 100 orgs x 10 members",
                             http,
-                            n ->
-                                    usage(
-                                            base,
-                                            many.get(n % 100),
-                                            ids.incrementAndGet(),
-                                            n / 100,
-                                            1)));
+                            n -> overOrgs(base, many, ids, n, 1)));
         }
         out.addAll(redisBaseline(ids));
         Path result = Path.of("target/bench/load.txt");
@@ -374,6 +356,13 @@ class LoadBenchmark {
                         + t.members().get(n % t.members().size())
                         + "\",\"product\":\"CLAUDE_CODE\",\"model\":\"claude-sonnet-4-5\"}";
         return post(base + "/api/v1/admissions", t.service(), body);
+    }
+
+    /** Request {@code n} spread over the orgs: org {@code n % 100}, its member {@code n / 100}. */
+    private static HttpRequest overOrgs(
+            String base, List<Target> orgs, AtomicLong ids, int n, int events) {
+        return usage(
+                base, orgs.get(n % orgs.size()), ids.incrementAndGet(), n / orgs.size(), events);
     }
 
     private static HttpRequest usage(String base, Target t, long id, int n, int events) {

@@ -34,15 +34,26 @@ class GroupedSettlementTest extends IntegrationTest {
         return body;
     }
 
-    @Test
-    void XU19_concurrentSingleSettlementsSplitExactlyAndRefuseOnlyTheBadOnes() throws Exception {
+    /** Extra usage on, and a $1.00 session window for standard seats. */
+    private OrgFixture seatOrgWithWindow() {
         OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
         org.windows("STANDARD", "session", "PT5H", "1.00");
         org.put("/extra-usage", Map.of("enabled", true));
+        return org;
+    }
+
+    private static List<String> members(OrgFixture org) {
         List<String> members = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
             members.add(org.member("STANDARD"));
         }
+        return members;
+    }
+
+    @Test
+    void XU19_concurrentSingleSettlementsSplitExactlyAndRefuseOnlyTheBadOnes() throws Exception {
+        OrgFixture org = seatOrgWithWindow();
+        List<String> members = members(org);
         org.limit("/members/" + members.getFirst() + "/spend-limit", "0.50");
 
         List<Map<String, Object>> bodies = new ArrayList<>();
@@ -98,13 +109,8 @@ class GroupedSettlementTest extends IntegrationTest {
 
     @Test
     void XU17_concurrentBatchesCommitWithSinglesAndARefusedBatchWritesNothing() throws Exception {
-        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
-        org.windows("STANDARD", "session", "PT5H", "1.00");
-        org.put("/extra-usage", Map.of("enabled", true));
-        List<String> members = new ArrayList<>();
-        for (int i = 0; i < MEMBERS; i++) {
-            members.add(org.member("STANDARD"));
-        }
+        OrgFixture org = seatOrgWithWindow();
+        List<String> members = members(org);
         assertThat(
                         org.service
                                 .post("/api/v1/usage", cents(org, members.get(0), "pre-0", 5))
