@@ -21,14 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * EX-10 / issue 7 crash test: Headroom runs as its own process on a persistent embedded PostgreSQL
- * (fsync on) under load from clients that retry every unacknowledged usage report with the same
- * request id. It is killed with SIGKILL at random moments — every other time its PostgreSQL too, as
- * a machine crash would — and restarted. Afterwards every acknowledged report is stored exactly
- * once with the cost it was acknowledged with, and every counter and the balance equal the sums of
- * their events and ledger entries.
+ * (fsync on) under load from clients that retry every unacknowledged usage report, single or in a
+ * batch, with the same request ids. It is killed with SIGKILL at random moments — every other time
+ * its PostgreSQL too, as a machine crash would — and restarted. Afterwards every acknowledged
+ * report is stored exactly once with the cost it was acknowledged with, and every counter and the
+ * balance equal the sums of their events and ledger entries.
  *
  * <p>{@code ./test.sh} runs {@value #DEFAULT_KILLS} kills; {@code reliability/crash-test.sh} runs
  * the full version ({@code -Dheadroom.crash.kills=20}) and prints the figures.
@@ -94,37 +95,45 @@ class CrashRecoveryTest {
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
             String member = members.get(c);
+            // Two clients send single reports, two send batches of 5 (grouped alike, issue 6).
+            int perRequest = c % 2 == 0 ? 1 : 5;
             clients.add(
                     Thread.ofPlatform()
                             .start(() -> {
                                 while (!stop.get()) {
-                                    String id = "crash-" + nextId.incrementAndGet();
-                                    Map<String, Object> body =
-                                            Map.of(
-                                                    "requestId",
-                                                    id,
-                                                    "orgId",
-                                                    org,
-                                                    "memberId",
-                                                    member,
-                                                    "product",
-                                                    "CLAUDE_CODE",
-                                                    "model",
-                                                    "claude-sonnet-4-5",
-                                                    "timestamp",
-                                                    "2027-05-01T00:00:00Z",
-                                                    "usage",
-                                                    Api.usage(20_000, 2_000));
+                                    int first = nextId.getAndAdd(perRequest);
+                                    List<String> ids = new ArrayList<>();
+                                    List<Map<String, Object>> items = new ArrayList<>();
+                                    for (int i = 0; i < perRequest; i++) {
+                                        String id = "crash-" + (first + i);
+                                        ids.add(id);
+                                        items.add(report(org, member, id));
+                                    }
                                     while (true) {
                                         try {
-                                            Api.Response r = service.post("/api/v1/usage", body);
+                                            Api.Response r =
+                                                    perRequest == 1
+                                                            ? service.post(
+                                                                    "/api/v1/usage",
+                                                                    items.getFirst())
+                                                            : service.post(
+                                                                    "/api/v1/usage:batch",
+                                                                    Map.of("items", items));
                                             if (r.status() == 200) {
-                                                acknowledged.put(id, r.text("extraCost"));
+                                                for (int i = 0; i < perRequest; i++) {
+                                                    JsonNode answer =
+                                                            perRequest == 1
+                                                                    ? r.body()
+                                                                    : r.body().path("items").get(i);
+                                                    acknowledged.put(
+                                                            ids.get(i),
+                                                            answer.path("extraCost").asString());
+                                                }
                                                 break;
                                             }
                                         } catch (RuntimeException e) {
-                                            // No answer: the report may or may not be stored; retry
-                                            // with the same id.
+                                            // No answer: the reports may or may not be stored;
+                                            // retry with the same ids.
                                         }
                                         retries.incrementAndGet();
                                         sleep(100);
@@ -228,6 +237,24 @@ class CrashRecoveryTest {
             server.waitFor();
             killPostgres();
         }
+    }
+
+    private static Map<String, Object> report(String org, String member, String id) {
+        return Map.of(
+                "requestId",
+                id,
+                "orgId",
+                org,
+                "memberId",
+                member,
+                "product",
+                "CLAUDE_CODE",
+                "model",
+                "claude-sonnet-4-5",
+                "timestamp",
+                "2027-05-01T00:00:00Z",
+                "usage",
+                Api.usage(20_000, 2_000));
     }
 
     private void start() throws IOException, InterruptedException {
