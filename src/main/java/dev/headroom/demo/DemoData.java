@@ -49,6 +49,7 @@ class DemoData implements ApplicationRunner {
     private final dev.headroom.credits.AutoReloads autoReloads;
     private final JdbcClient jdbc;
     private final Path keyFile;
+    private final org.springframework.core.env.Environment env;
 
     DemoData(
             OrgService orgs,
@@ -58,7 +59,8 @@ class DemoData implements ApplicationRunner {
             ConsoleAccounts accounts,
             dev.headroom.credits.AutoReloads autoReloads,
             JdbcClient jdbc,
-            @Value("${headroom.data-dir:./headroom-data}") String dataDir) {
+            @Value("${headroom.data-dir:./headroom-data}") String dataDir,
+            org.springframework.core.env.Environment env) {
         this.orgs = orgs;
         this.members = members;
         this.settings = settings;
@@ -67,6 +69,7 @@ class DemoData implements ApplicationRunner {
         this.autoReloads = autoReloads;
         this.jdbc = jdbc;
         this.keyFile = Path.of(dataDir, "demo-keys.txt");
+        this.env = env;
     }
 
     @Override
@@ -81,13 +84,20 @@ class DemoData implements ApplicationRunner {
         lines.add(
                 "# Headroom demo orgs and their API keys (shown once, kept here for the demo only)");
         lines.add(
-                "# Console: http://localhost:8080/login, any demo member's email, password "
+                "# Console: http://localhost:"
+                        + port()
+                        + "/login, any demo member's email, password "
                         + DEMO_PASSWORD);
         team(lines);
         enterprise(lines);
         Files.createDirectories(keyFile.getParent());
         Files.write(keyFile, lines);
         log.info("Demo data created:\n  {}", String.join("\n  ", lines));
+    }
+
+    /** The port the server listens on: known by now, since runners run after it started. */
+    private String port() {
+        return env.getProperty("local.server.port", env.getProperty("server.port", "8080"));
     }
 
     private void team(List<String> lines) {
