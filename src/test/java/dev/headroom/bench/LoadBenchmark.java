@@ -45,7 +45,7 @@ class LoadBenchmark {
     record Target(String org, String service, List<String> members) {}
 
     /** The packaged server as its own process, on its own embedded PostgreSQL (fsync on). */
-    record Server(Process process, String base) implements AutoCloseable {
+    record Server(Process process, String base, Path data) implements AutoCloseable {
         static Server start(String... extra) throws IOException, InterruptedException {
             return startWithHeap("1g", extra);
         }
@@ -80,15 +80,17 @@ class LoadBenchmark {
                             .redirectErrorStream(true)
                             .redirectOutput(data.resolve("server.log").toFile())
                             .start();
-            Server server = new Server(process, "http://localhost:" + port);
+            Server server = new Server(process, "http://localhost:" + port, data);
             awaitUp(new Api(server.base(), OPERATOR));
             return server;
         }
 
+        /** Stops the server and its PostgreSQL, and removes their data (hundreds of MiB). */
         @Override
-        public void close() throws InterruptedException {
+        public void close() throws InterruptedException, IOException {
             process.destroy();
             process.waitFor();
+            deleteTree(data);
         }
     }
 
@@ -429,6 +431,14 @@ class LoadBenchmark {
                 operator.post("/api/v1/orgs/" + org + "/keys", Map.of("role", "SERVICE"))
                         .text("key");
         return new Target(org, service, ids);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     static void awaitUp(Api operator) throws InterruptedException, IOException {

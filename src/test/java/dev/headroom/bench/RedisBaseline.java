@@ -32,12 +32,14 @@ final class RedisBaseline implements AutoCloseable {
     static final String OUTPUT_PRICE = "15000";
 
     private final Process process;
+    private final Path dir;
     private final JedisPool pool;
     private final String admitSha;
     private final String settleSha;
 
-    private RedisBaseline(Process process, JedisPool pool) throws IOException {
+    private RedisBaseline(Process process, Path dir, JedisPool pool) throws IOException {
         this.process = process;
+        this.dir = dir;
         this.pool = pool;
         try (Jedis jedis = pool.getResource()) {
             admitSha = jedis.scriptLoad(script("admit.lua"));
@@ -88,7 +90,7 @@ final class RedisBaseline implements AutoCloseable {
         while (true) {
             try (Jedis jedis = pool.getResource()) {
                 jedis.ping();
-                return new RedisBaseline(process, pool);
+                return new RedisBaseline(process, dir, pool);
             } catch (RuntimeException notYet) {
                 if (System.nanoTime() > deadline) {
                     process.destroy();
@@ -165,9 +167,10 @@ final class RedisBaseline implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         pool.close();
         process.destroy();
         process.waitFor();
+        LoadBenchmark.deleteTree(dir);
     }
 }
