@@ -19,7 +19,7 @@ public class AdmissionService {
     }
 
     public Admission admit(String orgId, String memberId, String product, String model) {
-        states.org(orgId);
+        AdmissionCache.OrgPart org = states.orgPart(orgId);
         checkProduct(product);
         if (prices.resolve(model).isEmpty()) {
             throw ApiException.validation(
@@ -28,7 +28,7 @@ public class AdmissionService {
         if (memberId == null) {
             throw ApiException.validation("memberId is required.");
         }
-        return states.read(orgId, memberId)
+        return states.read(org, memberId)
                 .map(MemberState::admission)
                 .orElseGet(AdmissionPolicy::memberUnknown);
     }

@@ -82,14 +82,14 @@ class MemberStateReader {
         this.clock = clock;
     }
 
-    /** The org as admission sees it (404 when there is none). */
-    Org org(String orgId) {
-        return orgPart(orgId).org();
-    }
-
     /** The member's state now, or empty when the org has no such member. */
     Optional<MemberState> read(String orgId, String memberId) {
-        AdmissionCache.OrgPart org = orgPart(orgId);
+        return read(orgPart(orgId), memberId);
+    }
+
+    /** The same, for an org part the caller already holds (so it is read once per admission). */
+    Optional<MemberState> read(AdmissionCache.OrgPart org, String memberId) {
+        String orgId = org.org().id();
         Instant now = org.org().now(clock);
         BillingPeriod period = BillingPeriod.containing(now, org.org().timeZone());
         AdmissionCache.MemberPart member =
@@ -121,7 +121,8 @@ class MemberStateReader {
                         requestLink(org.org(), s, member.requests(), now)));
     }
 
-    private AdmissionCache.OrgPart orgPart(String orgId) {
+    /** The org's admission inputs (404 when there is no such org). */
+    AdmissionCache.OrgPart orgPart(String orgId) {
         return cache.org(
                 orgId,
                 part -> part.period().equals(periodNow(part.org()).key()),
