@@ -135,7 +135,7 @@ class UsageSettingsPage {
             @RequestParam(name = "idempotencyKey", required = false) String idempotencyKey,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        owner(request, viewer, new Dialog("enable", null, null, initialPurchase));
+        allow(request, viewer, new Dialog("enable", null, null, initialPurchase), Role.OWNER);
         settings.configure(
                 viewer.org().id(),
                 enabled,
@@ -156,7 +156,7 @@ class UsageSettingsPage {
             @RequestParam(name = "unlimited", required = false) String unlimited,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        owner(request, viewer, new Dialog("org-limit", null, null, amount));
+        allow(request, viewer, new Dialog("org-limit", null, null, amount), Role.OWNER);
         if (!viewer.org().plan().hasSeats()) {
             // XU-1: on usage-based plans the org cap is the operator's bound, not an owner control.
             viewer.caller().requireOperator();
@@ -174,7 +174,11 @@ class UsageSettingsPage {
             @RequestParam(name = "unlimited", required = false) String unlimited,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        owner(request, viewer, new Dialog("seat-limit-" + seatType, null, null, amount));
+        allow(
+                request,
+                viewer,
+                new Dialog("seat-limit-" + seatType, null, null, amount),
+                Role.OWNER);
         Money limit = limit(amount, unlimited);
         settings.setSeatTypeLimit(viewer.org().id(), seatType, limit, viewer.caller().actor());
         return done(
@@ -189,7 +193,7 @@ class UsageSettingsPage {
             @RequestParam(name = "unlimited", required = false) String unlimited,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        owner(request, viewer, new Dialog("member-limit", memberId, null, amount));
+        allow(request, viewer, new Dialog("member-limit", memberId, null, amount), Role.OWNER);
         Money limit = limit(amount, unlimited);
         Member member =
                 settings.setMemberLimit(
@@ -204,7 +208,7 @@ class UsageSettingsPage {
             @RequestParam("enabled") boolean enabled,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        owner(request, viewer, Dialog.NONE);
+        allow(request, viewer, Dialog.NONE, Role.OWNER);
         Member member =
                 settings.setMemberExtraUsage(
                         viewer.org().id(), memberId, enabled, viewer.caller().actor());
@@ -219,7 +223,7 @@ class UsageSettingsPage {
             @RequestParam(name = "idempotencyKey", required = false) String idempotencyKey,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        owner(request, viewer, new Dialog("buy-credits", null, null, amount));
+        allow(request, viewer, new Dialog("buy-credits", null, null, amount), Role.OWNER);
         var outcome =
                 payments.purchase(
                         orgs.require(viewer.org().id()),
@@ -239,7 +243,7 @@ class UsageSettingsPage {
             @RequestParam(name = "amount", required = false) String amount,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        owner(request, viewer, new Dialog("auto-reload", null, null, amount));
+        allow(request, viewer, new Dialog("auto-reload", null, null, amount), Role.OWNER);
         autoReloads.configure(
                 viewer.org().id(),
                 enabled,
@@ -255,7 +259,7 @@ class UsageSettingsPage {
             @RequestParam("enabled") boolean enabled,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        owner(request, viewer, Dialog.NONE);
+        allow(request, viewer, Dialog.NONE, Role.OWNER);
         settings.setRequestsEnabled(viewer.org().id(), enabled, viewer.caller().actor());
         return done(
                 flash,
@@ -270,7 +274,7 @@ class UsageSettingsPage {
             @RequestParam(name = "amount", required = false) String amount,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        admin(request, viewer, new Dialog("review-requests", id, null, amount));
+        allow(request, viewer, new Dialog("review-requests", id, null, amount), Role.ADMIN);
         var approved =
                 requests.approve(
                         viewer.org().id(),
@@ -287,7 +291,7 @@ class UsageSettingsPage {
             @PathVariable("id") String id,
             HttpServletRequest request,
             RedirectAttributes flash) {
-        admin(request, viewer, new Dialog("review-requests", id, null, null));
+        allow(request, viewer, new Dialog("review-requests", id, null, null), Role.ADMIN);
         var dismissed = requests.dismiss(viewer.org().id(), id, viewer.caller().actor());
         return done(
                 flash, "Dismissed the request of " + nameOf(viewer, dismissed.memberId()) + ".");
@@ -320,19 +324,13 @@ class UsageSettingsPage {
     }
 
     /**
-     * Notes where a change comes from (for {@link #refused}), and checks that an owner makes it.
+     * Notes where a change comes from (for {@link #refused}), and checks that the viewer has {@code
+     * role} (owners change settings, admins review requests).
      */
-    private static void owner(HttpServletRequest request, Viewer viewer, Dialog dialog) {
+    private static void allow(HttpServletRequest request, Viewer viewer, Dialog dialog, Role role) {
         request.setAttribute(VIEWER, viewer);
         request.setAttribute(DIALOG, dialog);
-        viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
-    }
-
-    /** The same for what admins may do (review requests). */
-    private static void admin(HttpServletRequest request, Viewer viewer, Dialog dialog) {
-        request.setAttribute(VIEWER, viewer);
-        request.setAttribute(DIALOG, dialog);
-        viewer.caller().requireRole(viewer.org().id(), Role.ADMIN);
+        viewer.caller().requireRole(viewer.org().id(), role);
     }
 
     /** Post/redirect/get, with what was done as a notice on the next page. */
