@@ -101,38 +101,14 @@ class SeveralNodesTest {
         a.put(
                 "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit",
                 Map.of("amount", "1.00"));
-        Map<String, Object> admission =
-                Map.of(
-                        "orgId",
-                        orgId,
-                        "memberId",
-                        member,
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5");
+        Map<String, Object> admission = haikuAdmission(orgId, member);
         // D reads the state once and keeps it.
         assertThat(d.post("/api/v1/admissions", admission).text("decision"))
                 .isEqualTo("ALLOWED_INCLUDED");
         assertThat(d.post("/api/v1/admissions", admission).text("decision"))
                 .isEqualTo("ALLOWED_INCLUDED");
 
-        Map<String, Object> report =
-                Map.of(
-                        "requestId",
-                        "d-1",
-                        "orgId",
-                        orgId,
-                        "memberId",
-                        member,
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5",
-                        "timestamp",
-                        t0.toString(),
-                        "usage",
-                        Api.usage(6_000_000, 0));
+        Map<String, Object> report = haikuReport("d-1", orgId, member, t0, 6_000_000);
         assertThat(a.post("/api/v1/usage", report).status()).isEqualTo(200);
         awaitTrue(() ->
                 "MEMBER_CAP_REACHED"
@@ -164,6 +140,38 @@ class SeveralNodesTest {
         assertThat(d.post("/api/v1/usage", again).status()).isEqualTo(200);
         assertThat(d.post("/api/v1/admissions", admission).text("reason"))
                 .isEqualTo("MEMBER_CAP_REACHED");
+    }
+
+    /** A usage report of claude-haiku-4-5 ($1 per million input tokens) with input tokens only. */
+    static Map<String, Object> haikuReport(
+            String requestId, String orgId, String member, Instant at, long inputTokens) {
+        return Map.of(
+                "requestId",
+                requestId,
+                "orgId",
+                orgId,
+                "memberId",
+                member,
+                "product",
+                "CLAUDE",
+                "model",
+                "claude-haiku-4-5",
+                "timestamp",
+                at.toString(),
+                "usage",
+                Api.usage(inputTokens, 0));
+    }
+
+    static Map<String, Object> haikuAdmission(String orgId, String member) {
+        return Map.of(
+                "orgId",
+                orgId,
+                "memberId",
+                member,
+                "product",
+                "CLAUDE",
+                "model",
+                "claude-haiku-4-5");
     }
 
     /** A seat-based Enterprise org on a test clock starting at {@code start}. */
@@ -218,22 +226,7 @@ class SeveralNodesTest {
                 "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit",
                 Map.of("amount", "1.00"));
 
-        Map<String, Object> report =
-                Map.of(
-                        "requestId",
-                        "same-id",
-                        "orgId",
-                        orgId,
-                        "memberId",
-                        member,
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5",
-                        "timestamp",
-                        t0.toString(),
-                        "usage",
-                        Api.usage(6_000_000, 0));
+        Map<String, Object> report = haikuReport("same-id", orgId, member, t0, 6_000_000);
         CompletableFuture<Api.Response> viaA =
                 CompletableFuture.supplyAsync(() -> a.post("/api/v1/usage", report));
         CompletableFuture<Api.Response> viaB =
@@ -248,16 +241,7 @@ class SeveralNodesTest {
         // $6 of which $5 included and $1 extra: the member's $1 cap is reached.
         assertThat(answers.get(0).text("extraCost")).isEqualTo("1.00");
 
-        Map<String, Object> admission =
-                Map.of(
-                        "orgId",
-                        orgId,
-                        "memberId",
-                        member,
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5");
+        Map<String, Object> admission = haikuAdmission(orgId, member);
         assertThat(a.post("/api/v1/admissions", admission).text("reason"))
                 .isEqualTo("MEMBER_CAP_REACHED");
         assertThat(b.post("/api/v1/admissions", admission).text("reason"))
@@ -298,23 +282,7 @@ class SeveralNodesTest {
                         "seatType",
                         "STANDARD"));
         String member = standardMember(a, orgId, "member-nodes@example.com", "M");
-        a.post(
-                "/api/v1/usage",
-                Map.of(
-                        "requestId",
-                        "d1",
-                        "orgId",
-                        orgId,
-                        "memberId",
-                        member,
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5",
-                        "timestamp",
-                        t0.toString(),
-                        "usage",
-                        Api.usage(5_000_000, 0)));
+        a.post("/api/v1/usage", haikuReport("d1", orgId, member, t0, 5_000_000));
         assertThat(
                         a.post(
                                         "/api/v1/orgs/"
@@ -364,23 +332,7 @@ class SeveralNodesTest {
         String orgId = seatOrg(a, "Close nodes", t0);
         String member = standardMember(a, orgId, "close-nodes@example.com", "C");
         a.put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
-        a.post(
-                "/api/v1/usage",
-                Map.of(
-                        "requestId",
-                        "c1",
-                        "orgId",
-                        orgId,
-                        "memberId",
-                        member,
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5",
-                        "timestamp",
-                        t0.toString(),
-                        "usage",
-                        Api.usage(9_000_000, 0)));
+        a.post("/api/v1/usage", haikuReport("c1", orgId, member, t0, 9_000_000));
         JdbcClient jdbc = JdbcClient.create(nodeA.getBean(DataSource.class));
         // Moved behind the API's back, so that no node closes March before the race below.
         jdbc.sql("update org set test_clock_now = '2027-04-02T00:00:00Z' where id = ?")
