@@ -6,6 +6,12 @@ document.addEventListener("DOMContentLoaded", () => {
     dialog.showModal();
   }
   document.addEventListener("click", (event) => {
+    const copier = event.target.closest("button[data-copy]");
+    if (copier) {
+      const text = document.getElementById(copier.dataset.copy).textContent;
+      navigator.clipboard.writeText(text).then(() => { copier.textContent = "Copied"; });
+      return;
+    }
     const opener = event.target.closest("a[data-dialog]");
     if (!opener) return;
     const dialog = document.getElementById(opener.dataset.dialog);

@@ -196,8 +196,7 @@ class UsageSettingsPage {
         allow(request, viewer, new Dialog("member-limit", memberId, null, amount), Role.OWNER);
         Money limit = limit(amount, unlimited);
         Member member =
-                settings.setMemberLimit(
-                        viewer.org().id(), memberId, limit, viewer.caller().actor());
+                settings.setMemberLimit(viewer.org().id(), memberId, limit, viewer.caller());
         return done(flash, member.name() + "'s limit: " + viewer.money().limit(limit) + ".");
     }
 
@@ -210,8 +209,7 @@ class UsageSettingsPage {
             RedirectAttributes flash) {
         allow(request, viewer, Dialog.NONE, Role.OWNER);
         Member member =
-                settings.setMemberExtraUsage(
-                        viewer.org().id(), memberId, enabled, viewer.caller().actor());
+                settings.setMemberExtraUsage(viewer.org().id(), memberId, enabled, viewer.caller());
         return done(
                 flash, "Extra usage for " + member.name() + ": " + (enabled ? "on" : "off") + ".");
     }
@@ -281,7 +279,7 @@ class UsageSettingsPage {
                         id,
                         action,
                         blank(amount) ? null : Amounts.positive("amount", amount),
-                        viewer.caller().actor());
+                        viewer.caller());
         return done(flash, "Approved the request of " + nameOf(viewer, approved.memberId()) + ".");
     }
 
@@ -292,7 +290,7 @@ class UsageSettingsPage {
             HttpServletRequest request,
             RedirectAttributes flash) {
         allow(request, viewer, new Dialog("review-requests", id, null, null), Role.ADMIN);
-        var dismissed = requests.dismiss(viewer.org().id(), id, viewer.caller().actor());
+        var dismissed = requests.dismiss(viewer.org().id(), id, viewer.caller());
         return done(
                 flash, "Dismissed the request of " + nameOf(viewer, dismissed.memberId()) + ".");
     }

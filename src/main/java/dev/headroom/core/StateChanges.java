@@ -8,10 +8,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Every write that changes what an admission reads says so here: an org's part (the org row,
- * settings, allowances, org spend, balance) or one member's part (the member row, windows, member
- * spend, requests). Listeners hear of it when the transaction ends, before the writer answers its
- * caller — so on this node no admission after that answer can use the old state (XU-18). Other
- * nodes hear of the same rows through the database's notifications.
+ * settings, allowances, org spend, balance) or one member's part (windows, member spend, requests).
+ * A change to a member's row (role, seat, caps, removal) is an <em>access</em> change, and the
+ * revocation of a key a <em>key</em> change: they change what a caller may do (EX-12). Listeners
+ * hear of it when the transaction ends, before the writer answers its caller — so on this node no
+ * request after that answer can use the old state (XU-18, EX-12). Other nodes hear of the same rows
+ * through the database's notifications ({@link dev.headroom.core.db.StateNotifications}).
  */
 @Component
 public class StateChanges {
@@ -21,6 +23,21 @@ public class StateChanges {
         void orgChanged(String orgId);
 
         void memberChanged(String orgId, String memberId);
+
+        /** The member's row changed: role, seat, caps, or they left. Their state changed too. */
+        default void accessChanged(String orgId, String memberId) {
+            memberChanged(orgId, memberId);
+        }
+
+        /** A key was revoked or its expiry changed. */
+        default void keyChanged(String orgId, String keyId) {}
+
+        /**
+         * The notification channel from other nodes came up ({@code true}: forget everything kept
+         * so far, then trust memory again) or went down ({@code false}: trust nothing until it is
+         * back).
+         */
+        default void channel(boolean listening) {}
     }
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -35,6 +52,19 @@ public class StateChanges {
 
     public void memberChanged(String orgId, String memberId) {
         afterTransaction(() -> listeners.forEach(l -> l.memberChanged(orgId, memberId)));
+    }
+
+    public void accessChanged(String orgId, String memberId) {
+        afterTransaction(() -> listeners.forEach(l -> l.accessChanged(orgId, memberId)));
+    }
+
+    public void keyChanged(String orgId, String keyId) {
+        afterTransaction(() -> listeners.forEach(l -> l.keyChanged(orgId, keyId)));
+    }
+
+    /** What other nodes announced, or the state of the channel: told at once, no transaction. */
+    public void heard(java.util.function.Consumer<Listener> event) {
+        listeners.forEach(event);
     }
 
     private static void afterTransaction(Runnable tell) {

@@ -4,6 +4,7 @@ import dev.headroom.core.Money;
 import dev.headroom.metering.ExtraUsageScope;
 import dev.headroom.metering.ExtraUsageSettingsService;
 import dev.headroom.organization.ApiKeyService;
+import dev.headroom.organization.Caller;
 import dev.headroom.organization.ConsoleAccounts;
 import dev.headroom.organization.KeyRole;
 import dev.headroom.organization.Member;
@@ -37,6 +38,8 @@ import org.springframework.stereotype.Component;
 class DemoData implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(DemoData.class);
     private static final String ACTOR = "demo";
+    // The demo acts with the operator's power, named "demo" in the audit log.
+    private static final Caller DEMO = new Caller.Operator(ACTOR);
 
     /** Every demo member signs in to the console with their email and this password. */
     static final String DEMO_PASSWORD = "headroom-demo";
@@ -120,7 +123,7 @@ class DemoData implements ApplicationRunner {
                 org.id(), true, ExtraUsageScope.ORG, Money.ofUnits(100), null, null, ACTOR);
         autoReloads.configure(org.id(), true, Money.ofUnits(20), Money.ofUnits(100), ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(500), ACTOR);
-        settings.setMemberLimit(org.id(), alan.id(), Money.ofUnits(50), ACTOR);
+        settings.setMemberLimit(org.id(), alan.id(), Money.ofUnits(50), DEMO);
         describe(lines, org, owner);
     }
 
@@ -155,9 +158,13 @@ class DemoData implements ApplicationRunner {
     private Member member(Org org, String email, String name, Role role, SeatType seat) {
         Member member =
                 members.create(
-                        org.id(), new MemberService.NewMember(email, name, role, seat), ACTOR);
-        accounts.setPassword(org.id(), member.id(), DEMO_PASSWORD, ACTOR);
+                        org.id(), new MemberService.NewMember(email, name, role, seat), DEMO);
+        accounts.setPassword(org.id(), member.id(), DEMO_PASSWORD, DEMO);
         return member;
+    }
+
+    private static ApiKeyService.KeySpec key(KeyRole role, String memberId) {
+        return new ApiKeyService.KeySpec(role, memberId, null, "Demo " + role.name().toLowerCase());
     }
 
     private void describe(List<String> lines, Org org, Member owner) {
@@ -167,7 +174,8 @@ class DemoData implements ApplicationRunner {
                 "  owner key   ("
                         + owner.email()
                         + "): "
-                        + keys.create(org.id(), KeyRole.OWNER, owner.id(), ACTOR).key());
-        lines.add("  service key: " + keys.create(org.id(), KeyRole.SERVICE, null, ACTOR).key());
+                        + keys.create(org.id(), key(KeyRole.OWNER, owner.id()), DEMO).key());
+        lines.add(
+                "  service key: " + keys.create(org.id(), key(KeyRole.SERVICE, null), DEMO).key());
     }
 }

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * bumps the version of what it changed here. A part is loaded under the version it had before the
  * load began, and used only while that version is current — so a load that raced a commit is never
  * used, and on this node no admission after an acknowledged change sees the old state. Other nodes'
- * writes arrive through PostgreSQL notifications ({@link StateNotifications}); while that channel
- * is down the cache is not trusted and every admission reads the database.
+ * writes arrive through PostgreSQL notifications ({@link dev.headroom.core.db.StateNotifications});
+ * while that channel is down the cache is not trusted and every admission reads the database.
  *
  * <p>Versions live in a fixed array of stripes, so they cost no memory per member; a change to one
  * member may also invalidate a few unrelated ones (a harmless extra load).
@@ -117,6 +117,11 @@ class AdmissionCache implements StateChanges.Listener {
     public void memberChanged(String orgId, String memberId) {
         versions.incrementAndGet(stripe(orgId, memberId));
         members.remove(new MemberKey(orgId, memberId));
+    }
+
+    @Override
+    public void channel(boolean listening) {
+        reset(listening);
     }
 
     /** Forgets everything; {@code trusted} says whether memory may be used from now on. */

@@ -6,12 +6,14 @@ import dev.headroom.core.Money;
 import dev.headroom.core.StateChanges;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.credits.Payments;
+import dev.headroom.organization.Caller;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgCreated;
 import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
+import dev.headroom.organization.RankRules;
 import dev.headroom.organization.SeatType;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -222,9 +224,10 @@ public class ExtraUsageSettingsService {
 
     /** XU-12: a member's own cap; {@code null} removes it, so the seat type's cap applies again. */
     @Transactional
-    public Member setMemberLimit(String orgId, String memberId, Money amount, String actor) {
+    public Member setMemberLimit(String orgId, String memberId, Money amount, Caller by) {
         Org org = lockSeatOrg(orgId, "member caps");
         Member member = members.lock(orgId, memberId);
+        by.requireMayChange(member, RankRules.Change.CAPS);
         jdbc.sql("update member set spend_limit_nanos = ? where org_id = ? and id = ?")
                 .params(nanos(amount), orgId, memberId)
                 .update();
@@ -232,7 +235,7 @@ public class ExtraUsageSettingsService {
         audit.record(
                 orgId,
                 orgs.now(org),
-                actor,
+                by.actor(),
                 "spend_limit.member",
                 memberId,
                 show(member.spendLimit() == null ? null : member.spendLimit().nanos()),
@@ -242,10 +245,10 @@ public class ExtraUsageSettingsService {
 
     /** XU-9: switches extra usage on or off for one member, whatever the org's scope. */
     @Transactional
-    public Member setMemberExtraUsage(
-            String orgId, String memberId, boolean enabled, String actor) {
+    public Member setMemberExtraUsage(String orgId, String memberId, boolean enabled, Caller by) {
         Org org = lockSeatOrg(orgId, "extra usage");
         Member member = members.lock(orgId, memberId);
+        by.requireMayChange(member, RankRules.Change.CAPS);
         jdbc.sql("update member set extra_usage = ? where org_id = ? and id = ?")
                 .params(enabled, orgId, memberId)
                 .update();
@@ -253,7 +256,7 @@ public class ExtraUsageSettingsService {
         audit.record(
                 orgId,
                 orgs.now(org),
-                actor,
+                by.actor(),
                 "extra_usage.member",
                 memberId,
                 member.extraUsageOverride(),

@@ -60,7 +60,7 @@ class MemberStateReader {
               (select array_agg(used_nanos order by window_name) from usage_window w
                 where w.org_id = m.org_id and w.member_id = m.id) as w_used
             from member m
-            where m.org_id = :org and m.id = :member
+            where m.org_id = :org and m.id = :member and m.removed_at is null
             """;
 
     private final OrgService orgs;

@@ -42,9 +42,14 @@ public class MemberUsageService {
 
     /** One page of the member list, searchable by name or email, with this period's spend. */
     public MemberPage list(String orgId, String query, int page, int size) {
+        return list(orgId, query, false, page, size);
+    }
+
+    /** The same, with the members who left when {@code includeRemoved} (EX-13). */
+    public MemberPage list(String orgId, String query, boolean includeRemoved, int page, int size) {
         Org org = orgs.require(orgId);
-        List<Member> found = members.search(orgId, query, size, (long) page * size);
-        long total = members.count(orgId, query);
+        List<Member> found = members.search(orgId, query, includeRemoved, size, (long) page * size);
+        long total = members.count(orgId, query, includeRemoved);
         ExtraUsageSettings s = settings.get(orgId);
         Instant now = orgs.now(org);
         String period = BillingPeriod.containing(now, org.timeZone()).key();

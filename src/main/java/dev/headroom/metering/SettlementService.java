@@ -332,6 +332,20 @@ public class SettlementService {
                                                 + "'.")));
                 continue;
             }
+            if (member.removed() && report.timestamp().isAfter(member.removedAt())) {
+                // EX-13: a request in flight when they left is still billed; nothing after it.
+                results.add(
+                        new Refused(
+                                ApiException.notFound(
+                                        "Member '"
+                                                + report.memberId()
+                                                + "' left organisation '"
+                                                + org.id()
+                                                + "' at "
+                                                + member.removedAt()
+                                                + "; usage after that is not accepted.")));
+                continue;
+            }
             List<WindowAllowance> windowAllowances =
                     member.seatType() == null
                             ? List.of()

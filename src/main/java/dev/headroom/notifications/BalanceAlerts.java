@@ -122,7 +122,7 @@ class BalanceAlerts {
     }
 
     private void tellOwners(Org org, String subject, List<String> lines, String dedupKey) {
-        for (Member owner : members.search(org.id(), null, 10_000, 0)) {
+        for (Member owner : members.search(org.id(), null, false, 10_000, 0)) {
             if (owner.role().atLeast(Role.OWNER)) {
                 outbox.enqueue(
                         new Email(

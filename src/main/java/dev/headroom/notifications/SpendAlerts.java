@@ -93,7 +93,7 @@ class SpendAlerts {
 
     private void tellOwners(ExtraSpendSettled spend) {
         Org org = orgs.require(spend.orgId());
-        for (Member owner : members.search(org.id(), null, 10_000, 0)) {
+        for (Member owner : members.search(org.id(), null, false, 10_000, 0)) {
             if (owner.role().atLeast(Role.OWNER)) {
                 outbox.enqueue(
                         new Email(

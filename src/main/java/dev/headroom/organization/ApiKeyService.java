@@ -1,15 +1,23 @@
 package dev.headroom.organization;
 
+import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.Ids;
+import dev.headroom.core.StateChanges;
+import dev.headroom.core.Text;
+import dev.headroom.core.db.StateCaching;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,35 +27,47 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * API keys. A key is shown once; only its SHA-256 is stored (keys are 256-bit random, so a fast
- * hash is enough) and looked up by that hash. The operator key comes from {@code
- * HEADROOM_OPERATOR_KEY}, or is generated and printed when unset.
+ * API keys (EX-12). A key is shown once; only its SHA-256 is stored (keys are 256-bit random, so a
+ * fast hash is enough) and looked up by that hash. A key acts with the lower of its own role and
+ * its member's current role, and stops working at once when it is revoked, expires or its member
+ * leaves. The operator key comes from {@code HEADROOM_OPERATOR_KEY}, or is generated and printed
+ * when unset.
  */
 @Service
 public class ApiKeyService {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyService.class);
+    // lastUsedAt is precise to this much, so a busy key costs one write a minute, not one a
+    // request.
+    static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+    private static final int NAME_LENGTH_MAX = 100;
 
     private final JdbcClient jdbc;
     private final Clock clock;
     private final MemberService members;
-    private final dev.headroom.audit.AuditLog audit;
+    private final AuditLog audit;
     private final OrgService orgs;
+    private final StateChanges changes;
+    private final KeyCache cache;
     private final byte[] operatorKeyHash;
-    // Keys cannot be changed once created, so a found key may be cached for good.
-    private final Map<String, Caller.OrgKey> cache = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastUsedWritten = new ConcurrentHashMap<>();
 
     public ApiKeyService(
             JdbcClient jdbc,
             Clock clock,
             MemberService members,
-            dev.headroom.audit.AuditLog audit,
+            AuditLog audit,
             OrgService orgs,
+            StateChanges changes,
+            StateCaching.Policy caching,
             @Value("${headroom.operator-key:${HEADROOM_OPERATOR_KEY:}}") String operatorKey) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.members = members;
         this.audit = audit;
         this.orgs = orgs;
+        this.changes = changes;
+        this.cache = new KeyCache(caching.enabled(), caching.trustedFromStart());
+        changes.register(cache);
         if (operatorKey == null || operatorKey.isBlank()) {
             operatorKey = "hr_op_" + Ids.random(40);
             log.warn(
@@ -57,88 +77,250 @@ public class ApiKeyService {
         this.operatorKeyHash = sha256(operatorKey);
     }
 
-    public record NewKey(String id, String key, KeyRole role, String memberId) {}
+    /** What a new key is for; {@code expiresAt} and {@code name} may be {@code null}. */
+    public record KeySpec(KeyRole role, String memberId, Instant expiresAt, String name) {}
+
+    public record NewKey(String id, String key, KeyRole role, String memberId, Instant expiresAt) {}
+
+    /** A key as owners see it: never the secret. */
+    public record KeyInfo(
+            String id,
+            String name,
+            KeyRole role,
+            String memberId,
+            Instant createdAt,
+            Instant lastUsedAt,
+            Instant expiresAt,
+            Instant revokedAt) {}
+
+    /** The outcome of presenting a key: a caller, or the sentence of a 401. */
+    public sealed interface Verdict {
+        record Accepted(Caller caller) implements Verdict {}
+
+        record Rejected(String message) implements Verdict {}
+    }
 
     @Transactional
-    public NewKey create(String orgId, KeyRole role, String memberId, String actor) {
-        if (role == null) {
+    public NewKey create(String orgId, KeySpec spec, Caller by) {
+        Org org = orgs.require(orgId);
+        if (spec.role() == null) {
             throw ApiException.validation("role is required: OWNER, ADMIN, SERVICE or MEMBER.");
         }
-        if (memberId != null) {
-            Member member = members.require(orgId, memberId);
-            Role needed =
-                    switch (role) {
-                        case OWNER -> Role.OWNER;
-                        case ADMIN -> Role.ADMIN;
-                        case MEMBER, SERVICE -> Role.MEMBER;
-                    };
-            if (role == KeyRole.SERVICE) {
-                throw ApiException.validation(
-                        "A SERVICE key acts for the org, not for a member: leave memberId out.");
-            }
-            if (!member.role().atLeast(needed)) {
-                throw ApiException.validation(
-                        "Member '"
-                                + memberId
-                                + "' is "
-                                + member.role()
-                                + " and cannot hold a "
-                                + role
-                                + " key.");
-            }
-        } else if (role == KeyRole.MEMBER) {
-            throw ApiException.validation("A MEMBER key needs the memberId it acts for.");
+        String name =
+                spec.name() == null ? null : Text.requireName("name", spec.name(), NAME_LENGTH_MAX);
+        Instant now = clock.instant();
+        if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
+            throw ApiException.validation(
+                    "expiresAt must be in the future; it is " + spec.expiresAt() + ".");
         }
+        checkHolder(orgId, spec, by);
         String key = "hr_" + Ids.random(43);
         String id = Ids.newId("key");
         jdbc.sql(
-                        "insert into api_key (key_hash, org_id, id, role, member_id, created_at)"
-                                + " values (?, ?, ?, ?, ?, ?)")
+                        "insert into api_key (key_hash, org_id, id, role, member_id, created_at,"
+                                + " expires_at, name) values (?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         HexFormat.of().formatHex(sha256(key)),
                         orgId,
                         id,
-                        role.name(),
-                        memberId,
-                        Timestamp.from(clock.instant()))
+                        spec.role().name(),
+                        spec.memberId(),
+                        Timestamp.from(now),
+                        spec.expiresAt() == null ? null : Timestamp.from(spec.expiresAt()),
+                        name)
                 .update();
-        Org org = orgs.require(orgId);
         audit.record(
                 orgId,
                 orgs.now(org),
-                actor,
+                by.actor(),
                 "api_key.create",
                 id,
                 null,
-                role + (memberId == null ? "" : " for " + memberId));
-        return new NewKey(id, key, role, memberId);
+                spec.role()
+                        + (spec.memberId() == null ? "" : " for " + spec.memberId())
+                        + (spec.expiresAt() == null ? "" : " until " + spec.expiresAt()));
+        return new NewKey(id, key, spec.role(), spec.memberId(), spec.expiresAt());
     }
 
-    public Optional<Caller> authenticate(String key) {
+    /**
+     * EX-12, EX-14: a key for a member holds at most that member's role and is issued only by
+     * someone not ranked below them; an owner or admin key of no member answers to nobody's current
+     * role, so only the operator issues one.
+     */
+    private void checkHolder(String orgId, KeySpec spec, Caller by) {
+        if (spec.memberId() == null) {
+            if (spec.role() == KeyRole.MEMBER) {
+                throw ApiException.validation("A MEMBER key needs the memberId it acts for.");
+            }
+            if ((spec.role() == KeyRole.OWNER || spec.role() == KeyRole.ADMIN)
+                    && !by.rank().operator()) {
+                throw ApiException.forbidden(
+                        "An "
+                                + spec.role()
+                                + " key of no member follows nobody's role, so only the operator"
+                                + " issues one; give the memberId it acts for.");
+            }
+            return;
+        }
+        if (spec.role() == KeyRole.SERVICE) {
+            throw ApiException.validation(
+                    "A SERVICE key acts for the org, not for a member: leave memberId out.");
+        }
+        Member member = members.require(orgId, spec.memberId());
+        by.requireMayChange(member, RankRules.Change.KEYS);
+        by.requireMayGrant(spec.role().asRole());
+        if (!member.role().atLeast(spec.role().asRole())) {
+            throw ApiException.validation(
+                    "Member '"
+                            + spec.memberId()
+                            + "' is "
+                            + member.role()
+                            + " and cannot hold a "
+                            + spec.role()
+                            + " key.");
+        }
+    }
+
+    /** The org's keys, newest first; revoked ones only when asked for. */
+    public List<KeyInfo> list(String orgId, boolean includeRevoked) {
+        orgs.require(orgId);
+        return jdbc.sql(
+                        "select id, name, role, member_id, created_at, last_used_at, expires_at,"
+                                + " revoked_at from api_key where org_id = ?"
+                                + (includeRevoked ? "" : " and revoked_at is null")
+                                + " order by created_at desc, id")
+                .param(orgId)
+                .query((rs, n) ->
+                        new KeyInfo(
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                KeyRole.valueOf(rs.getString("role")),
+                                rs.getString("member_id"),
+                                instant(rs, "created_at"),
+                                instant(rs, "last_used_at"),
+                                instant(rs, "expires_at"),
+                                instant(rs, "revoked_at")))
+                .list();
+    }
+
+    private record StoredKey(String memberId, Instant revokedAt) {}
+
+    /**
+     * Revokes a key: it answers 401 from the next request on, on this node before this returns and
+     * on the others by notification. Revoking a revoked key changes nothing.
+     */
+    @Transactional
+    public void revoke(String orgId, String keyId, Caller by) {
+        Org org = orgs.require(orgId);
+        StoredKey key =
+                jdbc.sql(
+                                "select member_id, revoked_at from api_key where org_id = ? and id = ?"
+                                        + " for update")
+                        .params(orgId, keyId)
+                        .query((rs, n) -> new StoredKey(rs.getString(1), instant(rs, "revoked_at")))
+                        .optional()
+                        .orElseThrow(() ->
+                                ApiException.notFound(
+                                        "Key '"
+                                                + keyId
+                                                + "' does not exist in organisation '"
+                                                + orgId
+                                                + "'."));
+        if (key.memberId() != null) {
+            by.requireMayChange(members.require(orgId, key.memberId()), RankRules.Change.KEYS);
+        }
+        if (key.revokedAt() != null) {
+            return;
+        }
+        jdbc.sql("update api_key set revoked_at = ? where org_id = ? and id = ?")
+                .params(Timestamp.from(clock.instant()), orgId, keyId)
+                .update();
+        changes.keyChanged(orgId, keyId);
+        audit.record(
+                orgId, orgs.now(org), by.actor(), "api_key.revoke", keyId, "active", "revoked");
+    }
+
+    public Verdict authenticate(String key) {
         if (key == null || key.isEmpty() || key.length() > 200) {
-            return Optional.empty();
+            return new Verdict.Rejected("The API key is not valid.");
         }
         byte[] hash = sha256(key);
         if (MessageDigest.isEqual(hash, operatorKeyHash)) {
-            return Optional.of(new Caller.Operator());
+            return new Verdict.Accepted(Caller.Operator.KEY);
         }
         String hex = HexFormat.of().formatHex(hash);
-        Caller.OrgKey cached = cache.get(hex);
-        if (cached != null) {
-            return Optional.of(cached);
+        KeyGrant grant = cache.get(hex, () -> load(hex));
+        if (grant == null) {
+            return new Verdict.Rejected("The API key is not valid.");
         }
-        Optional<Caller.OrgKey> found =
-                jdbc.sql("select id, org_id, role, member_id from api_key where key_hash = ?")
-                        .param(hex)
-                        .query((rs, n) ->
-                                new Caller.OrgKey(
-                                        rs.getString(1),
-                                        rs.getString(2),
-                                        KeyRole.valueOf(rs.getString(3)),
-                                        rs.getString(4)))
-                        .optional();
-        found.ifPresent(k -> cache.put(hex, k));
-        return found.map(Caller.class::cast);
+        Instant now = clock.instant();
+        String refusal = grant.refusal(now);
+        if (refusal != null) {
+            return new Verdict.Rejected(refusal);
+        }
+        recordUse(grant, now);
+        return new Verdict.Accepted(grant.caller());
+    }
+
+    private KeyGrant load(String hash) {
+        return jdbc.sql(
+                        """
+                        select k.id, k.org_id, k.role, k.member_id, k.expires_at, k.revoked_at,
+                               m.role as member_role, m.removed_at
+                          from api_key k
+                          left join member m on m.org_id = k.org_id and m.id = k.member_id
+                         where k.key_hash = ?
+                        """)
+                .param(hash)
+                .query((rs, n) -> {
+                    String memberRole = rs.getString("member_role");
+                    return new KeyGrant(
+                            rs.getString("id"),
+                            rs.getString("org_id"),
+                            KeyRole.valueOf(rs.getString("role")),
+                            rs.getString("member_id"),
+                            memberRole == null ? null : Role.valueOf(memberRole),
+                            rs.getTimestamp("removed_at") != null,
+                            instant(rs, "expires_at"),
+                            instant(rs, "revoked_at"));
+                })
+                .optional()
+                .orElse(null);
+    }
+
+    /** Writes lastUsedAt when the stored one is a minute old or more: one write a key a minute. */
+    private void recordUse(KeyGrant grant, Instant now) {
+        boolean[] due = {false};
+        if (lastUsedWritten.size() >= KeyCache.KEYS_MAX) {
+            lastUsedWritten.clear();
+        }
+        lastUsedWritten.compute(
+                grant.keyId(),
+                (id, written) -> {
+                    if (written != null && now.isBefore(written.plus(LAST_USED_PRECISION))) {
+                        return written;
+                    }
+                    due[0] = true;
+                    return now;
+                });
+        if (!due[0]) {
+            return;
+        }
+        try {
+            jdbc.sql(
+                            "update api_key set last_used_at = ? where org_id = ? and id = ?"
+                                    + " and (last_used_at is null or last_used_at < ?)")
+                    .params(Timestamp.from(now), grant.orgId(), grant.keyId(), Timestamp.from(now))
+                    .update();
+        } catch (RuntimeException e) {
+            // Advisory: a key that works must not fail because its last use was not written.
+            log.warn("Could not record the last use of key {}: {}", grant.keyId(), e.toString());
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp at = rs.getTimestamp(column);
+        return at == null ? null : at.toInstant();
     }
 
     private static byte[] sha256(String key) {

@@ -3,13 +3,17 @@ package dev.headroom.organization;
 import dev.headroom.core.ApiException;
 
 /**
- * Who sent an API request: the operator, or the holder of an org-scoped key. The {@code require…}
- * methods are the role checks of every endpoint (XU-4); they throw 403 when the caller may not act.
+ * Who sent an API request: the operator, the holder of an org-scoped key, or a member signed in to
+ * the console. The {@code require…} methods are the role checks of every endpoint (XU-4) and the
+ * rank rules of every member-changing action (EX-14); they throw 403 when the caller may not act.
  */
 public sealed interface Caller {
 
     /** How the audit log names this caller. */
     String actor();
+
+    /** The role this caller acts with now and the member they are (EX-12, EX-14). */
+    RankRules.Rank rank();
 
     void requireOperator();
 
@@ -22,10 +26,32 @@ public sealed interface Caller {
     /** The member themselves, a service key or an admin and above of the org, or the operator. */
     void requireMemberOrAdmin(String orgId, String memberId);
 
-    record Operator() implements Caller {
+    /** EX-14: 403 unless this caller may make {@code change} to {@code target}. */
+    default void requireMayChange(Member target, RankRules.Change change) {
+        RankRules.refusal(rank(), target, change)
+                .ifPresent(sentence -> {
+                    throw ApiException.forbidden(sentence);
+                });
+    }
+
+    /** EX-14: 403 unless this caller may grant {@code role}. */
+    default void requireMayGrant(Role role) {
+        RankRules.grantRefusal(rank(), role)
+                .ifPresent(sentence -> {
+                    throw ApiException.forbidden(sentence);
+                });
+    }
+
+    /**
+     * The operator; {@code actor} names them in the audit log ("operator", or a job such as the
+     * demo that acts with the operator's power).
+     */
+    record Operator(String actor) implements Caller {
+        public static final Operator KEY = new Operator("operator");
+
         @Override
-        public String actor() {
-            return "operator";
+        public RankRules.Rank rank() {
+            return RankRules.Rank.OPERATOR;
         }
 
         @Override
@@ -41,10 +67,21 @@ public sealed interface Caller {
         public void requireMemberOrAdmin(String orgId, String memberId) {}
     }
 
-    record OrgKey(String keyId, String orgId, KeyRole role, String memberId) implements Caller {
+    /**
+     * An org-scoped key. {@code memberRole} is the current role of the member it belongs to, read
+     * for this request ({@code null} for a key of no member): the key acts with the lower of the
+     * two (EX-12), so a demoted owner's keys lose their power at once.
+     */
+    record OrgKey(String keyId, String orgId, KeyRole role, String memberId, Role memberRole)
+            implements Caller {
         @Override
         public String actor() {
             return memberId != null ? "member:" + memberId : "key:" + keyId;
+        }
+
+        @Override
+        public RankRules.Rank rank() {
+            return new RankRules.Rank(actingRole(), memberId);
         }
 
         @Override
@@ -55,9 +92,15 @@ public sealed interface Caller {
         @Override
         public void requireRole(String org, Role minimum) {
             requireOrg(org);
-            if (!asRole().atLeast(minimum)) {
+            if (!actingRole().atLeast(minimum)) {
                 throw ApiException.forbidden(
-                        "This needs the role " + minimum + " or higher; the key has " + role + ".");
+                        "This needs the role "
+                                + minimum
+                                + " or higher; the key acts as "
+                                + actingRole()
+                                + (memberId != null && !actingRole().atLeast(role.asRole())
+                                        ? " (its member's role now)."
+                                        : "."));
             }
         }
 
@@ -72,8 +115,8 @@ public sealed interface Caller {
         @Override
         public void requireMemberOrAdmin(String org, String member) {
             requireOrg(org);
-            boolean self = role == KeyRole.MEMBER && member.equals(memberId);
-            if (!self && role != KeyRole.SERVICE && !asRole().atLeast(Role.ADMIN)) {
+            boolean self = member.equals(memberId);
+            if (!self && role != KeyRole.SERVICE && !actingRole().atLeast(Role.ADMIN)) {
                 throw ApiException.forbidden("A member may see only their own usage.");
             }
         }
@@ -84,12 +127,16 @@ public sealed interface Caller {
             }
         }
 
-        private Role asRole() {
-            return switch (role) {
-                case OWNER -> Role.OWNER;
-                case ADMIN -> Role.ADMIN;
-                case SERVICE, MEMBER -> Role.MEMBER;
-            };
+        /**
+         * The key's own role, lowered to its member's current one (EX-12). An owner key of the
+         * primary owner acts as the primary owner, so they can hand the role over through the API.
+         */
+        public Role actingRole() {
+            if (memberRole == null) {
+                return role.asRole();
+            }
+            Role ceiling = role == KeyRole.OWNER ? Role.PRIMARY_OWNER : role.asRole();
+            return Role.lower(ceiling, memberRole);
         }
     }
 
@@ -101,6 +148,11 @@ public sealed interface Caller {
         @Override
         public String actor() {
             return "member:" + memberId;
+        }
+
+        @Override
+        public RankRules.Rank rank() {
+            return new RankRules.Rank(role, memberId);
         }
 
         @Override

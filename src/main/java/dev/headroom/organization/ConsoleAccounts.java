@@ -42,7 +42,7 @@ public class ConsoleAccounts {
     private record Stored(Account account, String passwordHash) {}
 
     @Transactional
-    public void setPassword(String orgId, String memberId, String password, String actor) {
+    public void setPassword(String orgId, String memberId, String password, Caller by) {
         if (password == null
                 || password.length() < MIN_PASSWORD
                 || password.length() > MAX_PASSWORD) {
@@ -54,6 +54,7 @@ public class ConsoleAccounts {
                             + " characters long.");
         }
         Member member = members.lock(orgId, memberId);
+        by.requireMayChange(member, RankRules.Change.PASSWORD);
         String email = member.email().toLowerCase(Locale.ROOT);
         Optional<Account> existing = find(email).map(Stored::account);
         if (existing.isPresent()
@@ -80,11 +81,22 @@ public class ConsoleAccounts {
         audit.record(
                 orgId,
                 clock.instant(),
-                actor,
+                by.actor(),
                 "console-password.set",
                 "member:" + memberId,
                 existing.isPresent() ? "set" : "none",
                 "set");
+    }
+
+    /** Whether this member still signs in: their account exists and they have not left (EX-13). */
+    public boolean signsIn(String orgId, String memberId) {
+        return jdbc.sql(
+                        "select exists (select 1 from console_account a join member m"
+                                + " on m.org_id = a.org_id and m.id = a.member_id"
+                                + " where a.org_id = ? and a.member_id = ? and m.removed_at is null)")
+                .params(orgId, memberId)
+                .query(Boolean.class)
+                .single();
     }
 
     /** The member this email and password sign in as, if they match an account. */

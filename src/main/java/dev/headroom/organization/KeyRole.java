@@ -8,5 +8,17 @@ public enum KeyRole {
     OWNER,
     ADMIN,
     SERVICE,
-    MEMBER
+    MEMBER;
+
+    /**
+     * The member role this key's own role stands for; a service key acts for the org's products,
+     * not for a person, and ranks as a member in every member-changing rule.
+     */
+    public Role asRole() {
+        return switch (this) {
+            case OWNER -> Role.OWNER;
+            case ADMIN -> Role.ADMIN;
+            case SERVICE, MEMBER -> Role.MEMBER;
+        };
+    }
 }

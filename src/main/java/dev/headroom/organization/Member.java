@@ -1,10 +1,12 @@
 package dev.headroom.organization;
 
 import dev.headroom.core.Money;
+import java.time.Instant;
 
 /**
  * A person in an org. {@code extraUsageOverride} is {@code null} when the member follows the org's
- * scope; {@code spendLimit} is the member's own cap, {@code null} when they have none.
+ * scope; {@code spendLimit} is the member's own cap, {@code null} when they have none; {@code
+ * removedAt} is when they left the org (EX-13), {@code null} while they are in it.
  */
 public record Member(
         String orgId,
@@ -14,4 +16,23 @@ public record Member(
         Role role,
         SeatType seatType,
         Boolean extraUsageOverride,
-        Money spendLimit) {}
+        Money spendLimit,
+        Instant removedAt) {
+
+    /** A member who has not left. */
+    public Member(
+            String orgId,
+            String id,
+            String email,
+            String name,
+            Role role,
+            SeatType seatType,
+            Boolean extraUsageOverride,
+            Money spendLimit) {
+        this(orgId, id, email, name, role, seatType, extraUsageOverride, spendLimit, null);
+    }
+
+    public boolean removed() {
+        return removedAt != null;
+    }
+}

@@ -29,6 +29,7 @@ public final class OrgRows {
         Boolean override = rs.wasNull() ? null : extra;
         long limit = rs.getLong("spend_limit_nanos");
         Money spendLimit = rs.wasNull() ? null : Money.ofNanos(limit);
+        java.sql.Timestamp removed = rs.getTimestamp("removed_at");
         return new Member(
                 rs.getString("org_id"),
                 rs.getString("id"),
@@ -37,6 +38,7 @@ public final class OrgRows {
                 Role.valueOf(rs.getString("role")),
                 seat == null ? null : SeatType.valueOf(seat),
                 override,
-                spendLimit);
+                spendLimit,
+                removed == null ? null : removed.toInstant());
     }
 }

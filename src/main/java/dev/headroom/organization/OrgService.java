@@ -4,6 +4,7 @@ import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.Ids;
 import dev.headroom.core.StateChanges;
+import dev.headroom.core.Text;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -49,9 +50,7 @@ public class OrgService {
 
     @Transactional
     public Org create(NewOrg request) {
-        if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
-            throw ApiException.validation("name is required (1 to 200 characters).");
-        }
+        Text.requireName("name", request.name(), 200);
         if (request.plan() == null) {
             throw ApiException.validation(
                     "plan is required: TEAM, ENTERPRISE_SEAT or ENTERPRISE_USAGE.");

@@ -16,4 +16,9 @@ public enum Role {
     public boolean atLeast(Role other) {
         return rank >= other.rank;
     }
+
+    /** The lower of two roles: a key acts with the lower of its own and its member's (EX-12). */
+    public static Role lower(Role a, Role b) {
+        return a.atLeast(b) ? b : a;
+    }
 }

@@ -13,11 +13,14 @@ import dev.headroom.metering.MemberUsageService;
 import dev.headroom.metering.RequestAction;
 import dev.headroom.notifications.Email;
 import dev.headroom.notifications.EmailOutbox;
+import dev.headroom.organization.Caller;
 import dev.headroom.organization.Member;
+import dev.headroom.organization.MemberRemoved;
 import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
+import dev.headroom.organization.RankRules;
 import dev.headroom.organization.SeatType;
 import java.time.Instant;
 import java.util.List;
@@ -126,10 +129,12 @@ public class ExtraUsageRequests {
     /** XU-23 "Increase limit": takes effect at the member's next admission. */
     @Transactional
     public ExtraUsageRequest approve(
-            String orgId, String requestId, ApprovalAction chosen, Money amount, String actor) {
+            String orgId, String requestId, ApprovalAction chosen, Money amount, Caller by) {
         Org org = requireSeatEnterprise(orgId);
         ExtraUsageRequest request = pending(orgId, requestId);
         Member member = members.require(orgId, request.memberId());
+        by.requireMayChange(member, RankRules.Change.DECISION);
+        String actor = by.actor();
         ApprovalAction action = chosen == null ? ApprovalAction.defaultFor(request.kind()) : chosen;
         if (action != ApprovalAction.RAISE_LIMIT && amount != null) {
             throw ApiException.validation("amount goes with RAISE_LIMIT only.");
@@ -141,7 +146,7 @@ public class ExtraUsageRequests {
                     throw ApiException.conflict(
                             "The member already has a Premium seat; choose another action.");
                 }
-                members.update(orgId, member.id(), null, SeatType.PREMIUM, actor);
+                members.update(orgId, member.id(), null, SeatType.PREMIUM, by);
                 outcome = "Your seat was upgraded to Premium.";
             }
             case ENABLE_EXTRA_USAGE -> {
@@ -150,7 +155,7 @@ public class ExtraUsageRequests {
                     throw ApiException.conflict(
                             "Extra usage is off for the organisation; an owner must turn it on first.");
                 }
-                settings.setMemberExtraUsage(orgId, member.id(), true, actor);
+                settings.setMemberExtraUsage(orgId, member.id(), true, by);
                 outcome = "Extra usage was turned on for you.";
             }
             case RAISE_LIMIT -> {
@@ -164,7 +169,7 @@ public class ExtraUsageRequests {
                                 ? state.cap().capNanos()
                                 : state.memberMtdNanos();
                 Money raised = Money.ofNanos(Math.addExact(base, amount.nanos()));
-                settings.setMemberLimit(orgId, member.id(), raised, actor);
+                settings.setMemberLimit(orgId, member.id(), raised, by);
                 outcome =
                         "Your monthly extra usage limit was raised to "
                                 + raised.toDecimalString()
@@ -196,10 +201,12 @@ public class ExtraUsageRequests {
     }
 
     @Transactional
-    public ExtraUsageRequest dismiss(String orgId, String requestId, String actor) {
+    public ExtraUsageRequest dismiss(String orgId, String requestId, Caller by) {
         Org org = requireSeatEnterprise(orgId);
         ExtraUsageRequest request = pending(orgId, requestId);
         Member member = members.require(orgId, request.memberId());
+        by.requireMayChange(member, RankRules.Change.DECISION);
+        String actor = by.actor();
         Instant now = orgs.now(org);
         store.decide(orgId, requestId, RequestStatus.DISMISSED, now, actor, null, null);
         audit.record(
@@ -217,6 +224,30 @@ public class ExtraUsageRequests {
                 "dismissed",
                 "You can file a new request from " + now.plus(properties.dismissCooldown()) + ".");
         return store.lock(orgId, requestId).orElseThrow();
+    }
+
+    /** EX-13: a member who left has nobody to grant their pending request to. */
+    @org.springframework.context.event.EventListener
+    void onMemberRemoved(MemberRemoved event) {
+        store.pendingOf(event.orgId(), event.memberId())
+                .ifPresent(pending -> {
+                    store.decide(
+                            event.orgId(),
+                            pending.id(),
+                            RequestStatus.WITHDRAWN,
+                            event.at(),
+                            "member.remove",
+                            null,
+                            null);
+                    audit.record(
+                            event.orgId(),
+                            event.at(),
+                            "member.remove",
+                            "extra_usage_request.withdraw",
+                            event.memberId(),
+                            RequestStatus.PENDING,
+                            RequestStatus.WITHDRAWN);
+                });
     }
 
     private void tell(

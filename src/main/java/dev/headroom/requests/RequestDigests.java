@@ -146,7 +146,7 @@ public class RequestDigests {
                                         "requestedAt", r.requestedAt().toString()))
                         .toList();
         int sent = 0;
-        for (Member admin : members.search(org.id(), null, 10_000, 0)) {
+        for (Member admin : members.search(org.id(), null, false, 10_000, 0)) {
             if (!admin.role().atLeast(Role.ADMIN)) {
                 continue;
             }

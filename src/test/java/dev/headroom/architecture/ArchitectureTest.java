@@ -29,6 +29,7 @@ class ArchitectureTest {
         "dev.headroom.metering.ExtraUsageSettings",
         "dev.headroom.pricing.CostCalculator",
         "dev.headroom.pricing.PriceBook",
+        "dev.headroom.organization.RankRules",
         "dev.headroom.core.Money",
         "dev.headroom.core.BillingPeriod"
     };

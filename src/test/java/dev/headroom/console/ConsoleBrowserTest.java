@@ -8,12 +8,9 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.RequestOptions;
 import dev.headroom.support.Api;
-import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,44 +18,8 @@ import org.junit.jupiter.api.Test;
  * made through a page is checked through the API, and every page is saved as a screenshot under
  * {@code target/screenshots/}.
  */
-class ConsoleBrowserTest extends IntegrationTest {
+class ConsoleBrowserTest extends BrowserTest {
     static final Instant T0 = Instant.parse("2027-03-10T09:00:00Z");
-    static final String PASSWORD = "correct-horse-battery";
-
-    static Browser browser;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        browser.close();
-    }
-
-    String base() {
-        return "http://localhost:" + port;
-    }
-
-    /** A console account for {@code memberId}, set through the API as the owners do. */
-    static void password(OrgFixture org, String memberId) {
-        Api.Response set =
-                org.owner.put(
-                        org.path("/members/" + memberId + "/console-password"),
-                        Map.of("password", PASSWORD));
-        assertThat(set.status()).as(set.toString()).isEqualTo(204);
-    }
-
-    static Locator button(Page page, String name) {
-        return page.getByRole(
-                AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
-    }
-
-    static Locator link(Page page, String name) {
-        return page.getByRole(
-                AriaRole.LINK, new Page.GetByRoleOptions().setName(name).setExact(true));
-    }
 
     @Test
     void XU28_anOwnerSetsAndUnsetsEveryKindOfLimitThroughTheModals() {

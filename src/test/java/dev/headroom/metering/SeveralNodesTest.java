@@ -324,6 +324,68 @@ class SeveralNodesTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * EX-12, EX-13: a key revoked, a member demoted or removed through one node is refused on the
+     * others at the very next request (nodes that read the database), and on a node that keeps keys
+     * in memory as soon as the notification arrives.
+     */
+    @Test
+    void EX12_aKeyRevokedOnOneNodeIsRefusedOnTheOthers() throws Exception {
+        Api a = operatorOf(nodeA);
+        Api b = operatorOf(nodeB);
+        Api d = operatorOf(nodeD);
+        String orgId = seatOrg(a, "Keys nodes", Instant.parse("2027-09-01T09:00:00Z"));
+        String owner =
+                a.post(
+                                "/api/v1/orgs/" + orgId + "/members",
+                                Map.of(
+                                        "email",
+                                        "key-owner@example.com",
+                                        "name",
+                                        "K",
+                                        "role",
+                                        "OWNER",
+                                        "seatType",
+                                        "STANDARD"))
+                        .text("id");
+        Api.Response created =
+                a.post(
+                        "/api/v1/orgs/" + orgId + "/keys",
+                        Map.of("role", "OWNER", "memberId", owner));
+        String auditLog = "/api/v1/orgs/" + orgId + "/audit-log";
+        Api onB = b.as(created.text("key"));
+        Api onD = d.as(created.text("key"));
+        assertThat(onB.get(auditLog).status()).isEqualTo(200);
+        assertThat(onD.get(auditLog).status()).isEqualTo(200);
+
+        a.patch("/api/v1/orgs/" + orgId + "/members/" + owner, Map.of("role", "MEMBER"));
+        assertThat(onB.get(auditLog).status()).isEqualTo(403);
+        awaitTrue(() -> onD.get(auditLog).status() == 403);
+        a.patch("/api/v1/orgs/" + orgId + "/members/" + owner, Map.of("role", "OWNER"));
+        assertThat(onB.get(auditLog).status()).isEqualTo(200);
+        awaitTrue(() -> onD.get(auditLog).status() == 200);
+
+        a.send("DELETE", "/api/v1/orgs/" + orgId + "/keys/" + created.text("id"), "");
+        assertThat(onB.get(auditLog).status()).isEqualTo(401);
+        awaitTrue(() -> onD.get(auditLog).status() == 401);
+
+        Api.Response second =
+                a.post(
+                        "/api/v1/orgs/" + orgId + "/keys",
+                        Map.of("role", "MEMBER", "memberId", owner));
+        Api memberOnC = operatorOf(nodeC).as(second.text("key"));
+        String usage = "/api/v1/orgs/" + orgId + "/members/" + owner + "/usage";
+        assertThat(memberOnC.get(usage).status()).isEqualTo(200);
+        assertThat(b.send("DELETE", "/api/v1/orgs/" + orgId + "/members/" + owner, "").status())
+                .isEqualTo(204);
+        assertThat(memberOnC.get(usage).status()).isEqualTo(401);
+        awaitTrue(() ->
+                "MEMBER_UNKNOWN"
+                        .equals(
+                                d.post("/api/v1/admissions", haikuAdmission(orgId, owner))
+                                        .text("reason")));
+    }
+
     /** XU-27: two nodes closing the same month at once issue one invoice. */
     @Test
     void XU27_twoNodesCloseAMonthOnce() throws Exception {

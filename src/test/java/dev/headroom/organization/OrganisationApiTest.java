@@ -98,31 +98,48 @@ class OrganisationApiTest extends IntegrationTest {
     }
 
     @Test
-    void XU4_thereIsExactlyOnePrimaryOwnerAndTheRoleIsTransferred() {
+    void XU4_thereIsExactlyOnePrimaryOwnerAndTheRoleIsHandedOver() {
         OrgFixture org = scenario().org("TEAM", "UTC", T0);
         String first = org.member("PREMIUM", "PRIMARY_OWNER");
-        Api.Response second =
-                org.owner.post(
-                        org.path("/members"),
-                        Map.of(
-                                "email",
-                                "p2@b.example",
-                                "name",
-                                "P2",
-                                "role",
-                                "PRIMARY_OWNER",
-                                "seatType",
-                                "STANDARD"));
-        assertThat(second.status()).isEqualTo(409);
+        Map<String, Object> secondPrimary =
+                Map.of(
+                        "email",
+                        "p2@b.example",
+                        "name",
+                        "P2",
+                        "role",
+                        "PRIMARY_OWNER",
+                        "seatType",
+                        "STANDARD");
+        assertThat(org.operator.post(org.path("/members"), secondPrimary).status()).isEqualTo(409);
+        // EX-14: an owner grants no role above their own.
+        assertThat(org.owner.post(org.path("/members"), secondPrimary).status()).isEqualTo(403);
         String admin = org.member("STANDARD", "ADMIN");
+        // The primary owner ranks above every owner, and keeps the role until handing it over.
         assertThat(
                         org.owner
                                 .patch(org.path("/members/" + first), Map.of("role", "MEMBER"))
                                 .status())
+                .isEqualTo(403);
+        assertThat(
+                        org.operator
+                                .patch(org.path("/members/" + first), Map.of("role", "MEMBER"))
+                                .status())
                 .isEqualTo(409);
-        Api.Response transfer =
-                org.owner.patch(org.path("/members/" + admin), Map.of("role", "PRIMARY_OWNER"));
-        assertThat(transfer.status()).isEqualTo(200);
+        // EX-14: PRIMARY_OWNER is never set by PATCH, and goes to an existing owner only.
+        assertThat(
+                        org.owner
+                                .patch(
+                                        org.path("/members/" + admin),
+                                        Map.of("role", "PRIMARY_OWNER"))
+                                .status())
+                .isEqualTo(403);
+        Map<String, Object> toAdmin = Map.of("memberId", admin);
+        assertThat(org.operator.post(org.path("/primary-owner"), toAdmin).status()).isEqualTo(409);
+        assertThat(org.owner.patch(org.path("/members/" + admin), Map.of("role", "OWNER")).status())
+                .isEqualTo(200);
+        Api.Response transfer = org.operator.post(org.path("/primary-owner"), toAdmin);
+        assertThat(transfer.status()).as(transfer.toString()).isEqualTo(200);
         assertThat(transfer.text("role")).isEqualTo("PRIMARY_OWNER");
         Map<String, String> roles = new HashMap<>();
         org.owner

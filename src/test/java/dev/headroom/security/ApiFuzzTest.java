@@ -2,7 +2,7 @@ package dev.headroom.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.headroom.security.AuthorizationMatrixTest.Endpoint;
+import dev.headroom.security.EndpointTable.Endpoint;
 import dev.headroom.support.Api;
 import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
@@ -84,12 +84,11 @@ class ApiFuzzTest extends IntegrationTest {
         int sent = 0;
         int refused = 0;
         while (sent < REQUESTS) {
-            Endpoint endpoint =
-                    AuthorizationMatrixTest.TABLE.get(
-                            random.nextInt(AuthorizationMatrixTest.TABLE.size()));
+            Endpoint endpoint = EndpointTable.TABLE.get(random.nextInt(EndpointTable.TABLE.size()));
             OrgFixture org = random.nextBoolean() ? enterprise : team;
-            String path =
-                    mutatePath(random, fill(endpoint.pattern(), org.id, members.get(org.id), sent));
+            // Removals aim at nobody: the fuzzed members must stay for the next requests.
+            String member = EndpointTable.removal(endpoint) ? "mem_fuzz_none" : members.get(org.id);
+            String path = mutatePath(random, fill(endpoint.pattern(), org.id, member, sent));
             String body =
                     endpoint.method().equals("GET")
                             ? null
@@ -97,11 +96,7 @@ class ApiFuzzTest extends IntegrationTest {
                                     random,
                                     endpoint.body() == null
                                             ? "{}"
-                                            : fill(
-                                                    endpoint.body(),
-                                                    org.id,
-                                                    members.get(org.id),
-                                                    sent));
+                                            : fill(endpoint.body(), org.id, member, sent));
             String before = fingerprint(enterprise.id, team.id);
             Api.Response response =
                     org.operator.send(

@@ -29,20 +29,35 @@ public final class ConsoleSession {
                     .cookieHandler(new CookieManager())
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build();
+    private final Map<String, String> headers = new LinkedHashMap<>();
     private String csrf;
 
     public ConsoleSession(String baseUrl) {
         this.baseUrl = baseUrl;
     }
 
+    /**
+     * Sends every request as if through a proxy for a client at {@code address}, or over TLS
+     * ({@code X-Forwarded-For}, {@code X-Forwarded-Proto}; the tests' server honours them).
+     */
+    public ConsoleSession forwardedAs(String address, String proto) {
+        headers.put("X-Forwarded-For", address);
+        headers.put("X-Forwarded-Proto", proto);
+        return this;
+    }
+
     /** Signs in (and checks that it worked). */
     public ConsoleSession signIn(String email, String password) {
-        get("/login");
-        HttpResponse<String> signedIn =
-                post("/login", Map.of("email", email, "password", password));
+        HttpResponse<String> signedIn = attemptSignIn(email, password);
         assertThat(signedIn.statusCode()).isEqualTo(302);
         assertThat(signedIn.headers().firstValue("Location").orElseThrow()).endsWith("/console");
         return this;
+    }
+
+    /** One sign-in attempt; the answer is the redirect that says how it went. */
+    public HttpResponse<String> attemptSignIn(String email, String password) {
+        get("/login");
+        return post("/login", Map.of("email", email, "password", password));
     }
 
     public HttpResponse<String> get(String path) {
@@ -75,8 +90,10 @@ public final class ConsoleSession {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request, (name, value) -> true);
+        headers.forEach(builder::header);
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

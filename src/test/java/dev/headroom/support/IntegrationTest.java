@@ -18,6 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
             // Without the notification channel, a write path that forgets to tell StateChanges
             // leaves admissions stale and fails its tests at once, instead of a few ms later.
             "headroom.admission.listen=false",
+            // As behind the operator's TLS proxy: X-Forwarded-For and -Proto are honoured (EX-15).
+            "server.forward-headers-strategy=native",
             "headroom.operator-key=" + IntegrationTest.OPERATOR_KEY
         })
 public abstract class IntegrationTest {

@@ -70,7 +70,10 @@ public final class Scenario {
             if (seatType != null) {
                 body.put("seatType", seatType);
             }
-            Api.Response response = owner.post(path("/members"), body);
+            // The operator sets up an org's primary owner: no owner may grant a role above their
+            // own.
+            Api creator = "PRIMARY_OWNER".equals(role) ? operator : owner;
+            Api.Response response = creator.post(path("/members"), body);
             assertThat(response.status()).as(response.toString()).isEqualTo(201);
             emails.put(response.text("id"), "m" + n + "@example.com");
             return response.text("id");
@@ -102,8 +105,13 @@ public final class Scenario {
         }
 
         public String memberKey(String memberId) {
+            return keyFor(memberId, "MEMBER");
+        }
+
+        /** A key of {@code role} for the member, issued by the operator. */
+        public String keyFor(String memberId, String role) {
             Api.Response response =
-                    operator.post(path("/keys"), Map.of("role", "MEMBER", "memberId", memberId));
+                    operator.post(path("/keys"), Map.of("role", role, "memberId", memberId));
             assertThat(response.status()).as(response.toString()).isEqualTo(201);
             return response.text("key");
         }

@@ -21,6 +21,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 public class ApiErrors {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+    private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
 
     public static Map<String, Object> body(String code, String message) {
         return Map.of("error", Map.of("code", code, "message", message));
@@ -79,6 +80,14 @@ public class ApiErrors {
     /** A concurrent change hit a unique key (two members with one email at once, say). */
     @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
     ResponseEntity<Object> integrity(org.springframework.dao.DataIntegrityViolationException e) {
+        if (e.getMostSpecificCause() instanceof java.sql.SQLException sql
+                && CHARACTER_NOT_IN_REPERTOIRE.equals(sql.getSQLState())) {
+            // PostgreSQL text cannot hold NUL: bad input, refused before anything was written.
+            return respond(
+                    400,
+                    "VALIDATION_FAILED",
+                    "Text must not contain the NUL character (\\u0000); nothing was written.");
+        }
         log.info(
                 "Refused a write that broke a database constraint: {}",
                 e.getMostSpecificCause().getMessage());

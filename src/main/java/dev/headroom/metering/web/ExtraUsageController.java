@@ -139,7 +139,7 @@ public class ExtraUsageController {
                         orgId,
                         memberId,
                         Amounts.nonNegativeOrNull("amount", body.amount()),
-                        caller.actor()));
+                        caller));
     }
 
     @PutMapping("/members/{member}/extra-usage")
@@ -149,8 +149,7 @@ public class ExtraUsageController {
             @PathVariable("member") String memberId,
             @RequestBody Toggle body) {
         caller.requireRole(orgId, Role.OWNER);
-        return MemberJson.of(
-                settings.setMemberExtraUsage(orgId, memberId, enabled(body), caller.actor()));
+        return MemberJson.of(settings.setMemberExtraUsage(orgId, memberId, enabled(body), caller));
     }
 
     private Map<String, Object> view(Org org) {

@@ -1,5 +1,6 @@
 package dev.headroom.metering.web;
 
+import dev.headroom.core.web.Include;
 import dev.headroom.core.web.Json;
 import dev.headroom.core.web.Paging;
 import dev.headroom.metering.CapSource;
@@ -51,7 +52,8 @@ public class MemberUsageController {
             String spendLimit,
             String effectiveSpendLimit,
             CapSource effectiveSpendLimitSource,
-            String mtdSpend) {}
+            String mtdSpend,
+            Instant removedAt) {}
 
     public record MemberList(List<MemberRowJson> items, long total) {}
 
@@ -77,10 +79,12 @@ public class MemberUsageController {
             @PathVariable("org") String orgId,
             @RequestParam(name = "q", required = false) String q,
             @RequestParam(name = "page", defaultValue = "0") int page,
-            @RequestParam(name = "size", defaultValue = "50") int size) {
+            @RequestParam(name = "size", defaultValue = "50") int size,
+            @RequestParam(name = "include", required = false) String include) {
         caller.requireRole(orgId, Role.ADMIN);
         Paging paging = Paging.of(page, size);
-        MemberUsageService.MemberPage found = usage.list(orgId, q, paging.page(), paging.size());
+        MemberUsageService.MemberPage found =
+                usage.list(orgId, q, Include.of(include, "removed"), paging.page(), paging.size());
         return new MemberList(
                 found.items().stream()
                         .map(row ->
@@ -94,7 +98,8 @@ public class MemberUsageController {
                                         Json.money(row.member().spendLimit()),
                                         Json.money(row.effectiveCap().capNanos()),
                                         row.effectiveCap().source(),
-                                        Json.money(row.mtdSpendNanos())))
+                                        Json.money(row.mtdSpendNanos()),
+                                        row.member().removedAt()))
                         .toList(),
                 found.total());
     }

@@ -2,18 +2,20 @@ package dev.headroom.organization.web;
 
 import dev.headroom.core.web.ApiErrors;
 import dev.headroom.organization.ApiKeyService;
-import dev.headroom.organization.Caller;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
-/** Authenticates {@code /api/**} requests by their bearer key; 401 when missing or unknown. */
+/**
+ * Authenticates {@code /api/**} requests by their bearer key; 401 when missing, unknown, revoked or
+ * expired (EX-12). The actuator's endpoints other than health (metrics, info) need the operator key
+ * (EX-15): they tell about every org.
+ */
 @Component
 public class ApiKeyFilter extends OncePerRequestFilter {
     static final String CALLER = ApiKeyFilter.class.getName() + ".caller";
@@ -28,7 +30,14 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        String path = request.getRequestURI();
+        return !path.startsWith("/api/") && !operatorOnly(path);
+    }
+
+    private static boolean operatorOnly(String path) {
+        return (path.equals("/actuator") || path.startsWith("/actuator/"))
+                && !path.equals("/actuator/health")
+                && !path.startsWith("/actuator/health/");
     }
 
     @Override
@@ -40,19 +49,28 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             reject(response, "Send the API key as 'Authorization: Bearer <key>'.");
             return;
         }
-        Optional<Caller> caller = keys.authenticate(header.substring(7).trim());
-        if (caller.isEmpty()) {
-            reject(response, "The API key is not valid.");
-            return;
+        switch (keys.authenticate(header.substring(7).trim())) {
+            case ApiKeyService.Verdict.Accepted accepted
+                    when operatorOnly(request.getRequestURI())
+                            && !accepted.caller().rank().operator() ->
+                    refuse(response, 403, "FORBIDDEN", "Only the operator key may read this.");
+            case ApiKeyService.Verdict.Accepted accepted -> {
+                request.setAttribute(CALLER, accepted.caller());
+                chain.doFilter(request, response);
+            }
+            case ApiKeyService.Verdict.Rejected rejected -> reject(response, rejected.message());
         }
-        request.setAttribute(CALLER, caller.get());
-        chain.doFilter(request, response);
     }
 
     private void reject(HttpServletResponse response, String message) throws IOException {
-        response.setStatus(401);
-        response.setContentType("application/json");
         response.setHeader("WWW-Authenticate", "Bearer");
-        json.writeValue(response.getOutputStream(), ApiErrors.body("UNAUTHENTICATED", message));
+        refuse(response, 401, "UNAUTHENTICATED", message);
+    }
+
+    private void refuse(HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        json.writeValue(response.getOutputStream(), ApiErrors.body(code, message));
     }
 }

@@ -1,6 +1,6 @@
 package dev.headroom.organization.web;
 
-import dev.headroom.core.ApiException;
+import dev.headroom.core.web.Include;
 import dev.headroom.organization.ApiKeyService;
 import dev.headroom.organization.Caller;
 import dev.headroom.organization.KeyRole;
@@ -9,13 +9,16 @@ import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
 import dev.headroom.organization.Role;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -67,9 +70,12 @@ public class OrgController {
 
     public record UpdateOrg(Boolean suspended) {}
 
-    public record CreateKey(KeyRole role, String memberId) {}
+    public record CreateKey(KeyRole role, String memberId, Instant expiresAt, String name) {}
 
-    public record KeyJson(String id, String key, KeyRole role, String memberId) {}
+    public record KeyJson(
+            String id, String key, KeyRole role, String memberId, Instant expiresAt) {}
+
+    public record KeyList(List<ApiKeyService.KeyInfo> items) {}
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
@@ -118,11 +124,31 @@ public class OrgController {
     public KeyJson createKey(
             Caller caller, @PathVariable("org") String orgId, @RequestBody CreateKey body) {
         caller.requireRole(orgId, Role.OWNER);
-        orgs.require(orgId);
-        if (body.role() == null) {
-            throw ApiException.validation("role is required: OWNER, ADMIN, SERVICE or MEMBER.");
-        }
-        ApiKeyService.NewKey key = keys.create(orgId, body.role(), body.memberId(), caller.actor());
-        return new KeyJson(key.id(), key.key(), key.role(), key.memberId());
+        ApiKeyService.NewKey key =
+                keys.create(
+                        orgId,
+                        new ApiKeyService.KeySpec(
+                                body.role(), body.memberId(), body.expiresAt(), body.name()),
+                        caller);
+        return new KeyJson(key.id(), key.key(), key.role(), key.memberId(), key.expiresAt());
+    }
+
+    /** EX-12: the org's keys, never their secrets; revoked ones with {@code include=revoked}. */
+    @GetMapping("/{org}/keys")
+    public KeyList listKeys(
+            Caller caller,
+            @PathVariable("org") String orgId,
+            @RequestParam(name = "include", required = false) String include) {
+        caller.requireRole(orgId, Role.OWNER);
+        return new KeyList(keys.list(orgId, Include.of(include, "revoked")));
+    }
+
+    /** EX-12: the key answers 401 from its next use on, on every node. */
+    @DeleteMapping("/{org}/keys/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void revokeKey(
+            Caller caller, @PathVariable("org") String orgId, @PathVariable("id") String keyId) {
+        caller.requireRole(orgId, Role.OWNER);
+        keys.revoke(orgId, keyId, caller);
     }
 }

@@ -92,7 +92,7 @@ public class RequestController {
                         approve.amount() == null
                                 ? null
                                 : Amounts.positive("amount", approve.amount()),
-                        caller.actor());
+                        caller);
         return json(orgId, r);
     }
 
@@ -100,7 +100,7 @@ public class RequestController {
     public RequestJson dismiss(
             Caller caller, @PathVariable("org") String orgId, @PathVariable("id") String id) {
         caller.requireRole(orgId, Role.ADMIN);
-        return json(orgId, requests.dismiss(orgId, id, caller.actor()));
+        return json(orgId, requests.dismiss(orgId, id, caller));
     }
 
     private RequestJson json(String orgId, ExtraUsageRequest r) {

@@ -1,5 +1,6 @@
-package dev.headroom.metering;
+package dev.headroom.core.db;
 
+import dev.headroom.core.StateChanges;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,22 +12,24 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Listens on PostgreSQL's {@code headroom_state} channel, where triggers (migration V6) announce
- * every committed change to admission inputs, from any node: {@code o:<org>} or {@code
- * m:<org>:<member>}. While the connection is down the cache is not trusted; once listening again it
- * is cleared first, so nothing missed in between is used.
+ * Listens on PostgreSQL's {@code headroom_state} channel, where triggers (migrations V6, V7)
+ * announce every committed change that a node may keep in memory, from any node: {@code o:<org>},
+ * {@code m:<org>:<member>}, {@code a:<org>:<member>} (a member row: access) or {@code
+ * k:<org>:<key>}. Each is handed to the {@link StateChanges} listeners. While the connection is
+ * down they are told not to trust memory; once listening again they forget everything first, so
+ * nothing missed in between is used.
  */
-class StateNotifications implements SmartLifecycle {
+public class StateNotifications implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(StateNotifications.class);
 
-    private final AdmissionCache cache;
+    private final StateChanges changes;
     private final DataSource data;
     private final boolean listen;
     private volatile boolean running;
     private Thread thread;
 
-    StateNotifications(AdmissionCache cache, DataSource data, boolean listen) {
-        this.cache = cache;
+    public StateNotifications(StateChanges changes, DataSource data, boolean listen) {
+        this.changes = changes;
         this.data = data;
         this.listen = listen;
     }
@@ -46,7 +49,7 @@ class StateNotifications implements SmartLifecycle {
             try (Connection connection = data.getConnection();
                     Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN headroom_state");
-                cache.reset(true);
+                changes.heard(l -> l.channel(true));
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(200);
@@ -57,10 +60,10 @@ class StateNotifications implements SmartLifecycle {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                cache.reset(false);
+                changes.heard(l -> l.channel(false));
                 if (running) {
                     log.warn(
-                            "Lost the state notification channel; admissions read the database until it is back: {}",
+                            "Lost the state notification channel; admissions and keys are read from the database until it is back: {}",
                             e.toString());
                     pause();
                 }
@@ -71,9 +74,11 @@ class StateNotifications implements SmartLifecycle {
     private void apply(String payload) {
         String[] parts = payload.split(":", 3);
         switch (parts[0]) {
-            case "o" -> cache.orgChanged(parts[1]);
-            case "m" -> cache.memberChanged(parts[1], parts[2]);
-            default -> cache.reset(true);
+            case "o" -> changes.heard(l -> l.orgChanged(parts[1]));
+            case "m" -> changes.heard(l -> l.memberChanged(parts[1], parts[2]));
+            case "a" -> changes.heard(l -> l.accessChanged(parts[1], parts[2]));
+            case "k" -> changes.heard(l -> l.keyChanged(parts[1], parts[2]));
+            default -> changes.heard(l -> l.channel(true));
         }
     }
 
