@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.core.Money;
 import dev.headroom.support.Api;
+import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.Properties;
 import dev.headroom.support.Scenario.OrgFixture;
-import dev.headroom.support.SharedApp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -28,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * against a cap or balance that acknowledged settlements reached (XU-18), and replays change
  * nothing; at the end, the balance is its ledger's sum and MTD the sum of extra costs.
  */
-class SettlementPropertiesTest {
+class SettlementPropertiesTest extends IntegrationTest {
     static final Instant T0 = Instant.parse("2027-01-28T08:00:00Z");
 
     sealed interface Op {}
@@ -45,35 +42,50 @@ class SettlementPropertiesTest {
 
     record Advance(int hours) implements Op {}
 
-    @Provide
-    Arbitrary<List<Op>> sequences() {
-        return ops().list().ofMinSize(5).ofMaxSize(40);
+    @Autowired JdbcClient jdbc;
+
+    /** 5 to 40 steps: settlements most often, then replays, caps, clock moves, purchases. */
+    static List<Op> sequence(Random random) {
+        List<Op> ops = new ArrayList<>();
+        int length = 5 + random.nextInt(36);
+        for (int i = 0; i < length; i++) {
+            int pick = random.nextInt(20);
+            ops.add(
+                    pick < 10
+                            ? new Settle(random.nextInt(3), 1 + random.nextInt(900))
+                            : pick < 13
+                                    ? new Replay(1 + random.nextInt(5))
+                                    : pick < 15
+                                            ? new OrgCap(capOrNull(random))
+                                            : pick < 17
+                                                    ? new MemberCap(
+                                                            random.nextInt(3), capOrNull(random))
+                                                    : pick < 18
+                                                            ? new Purchase(
+                                                                    100 + random.nextInt(1_901))
+                                                            : new Advance(1 + random.nextInt(200)));
+        }
+        return ops;
     }
 
-    Arbitrary<Op> ops() {
-        Arbitrary<Integer> member = Arbitraries.integers().between(0, 2);
-        Arbitrary<Integer> capOrNull = Arbitraries.integers().between(0, 3_000).injectNull(0.3);
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(
-                        10,
-                        Arbitraries.integers()
-                                .between(1, 900)
-                                .flatMap(c -> member.map(m -> new Settle(m, c)))),
-                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 5).map(Replay::new)),
-                net.jqwik.api.Tuple.of(2, capOrNull.map(OrgCap::new)),
-                net.jqwik.api.Tuple.of(
-                        2, member.flatMap(m -> capOrNull.map(c -> new MemberCap(m, c)))),
-                net.jqwik.api.Tuple.of(
-                        1, Arbitraries.integers().between(100, 2_000).map(Purchase::new)),
-                net.jqwik.api.Tuple.of(
-                        2, Arbitraries.integers().between(1, 200).map(Advance::new)));
+    static Integer capOrNull(Random random) {
+        return random.nextInt(10) < 3 ? null : random.nextInt(3_001);
     }
 
-    @Property(tries = 25, shrinking = ShrinkingMode.BOUNDED)
-    void XU18_XU19_XU26_sequencesKeepEveryInvariant(
-            @ForAll("sequences") List<Op> ops, @ForAll boolean team) {
-        OrgFixture org =
-                SharedApp.scenario().org(team ? "TEAM" : "ENTERPRISE_SEAT", "Europe/Berlin", T0);
+    @Test
+    void XU18_XU19_XU26_sequencesKeepEveryInvariantOnATeamOrg() {
+        Properties.forAllSequences(
+                1826L, 13, SettlementPropertiesTest::sequence, ops -> check(true, ops));
+    }
+
+    @Test
+    void XU18_XU19_XU26_sequencesKeepEveryInvariantOnASeatBasedEnterpriseOrg() {
+        Properties.forAllSequences(
+                1827L, 12, SettlementPropertiesTest::sequence, ops -> check(false, ops));
+    }
+
+    private void check(boolean team, List<Op> ops) {
+        OrgFixture org = scenario().org(team ? "TEAM" : "ENTERPRISE_SEAT", "Europe/Berlin", T0);
         if (team) {
             org.put("/extra-usage", Map.of("enabled", true, "initialPurchase", "5"));
         } else {
@@ -176,8 +188,7 @@ class SettlementPropertiesTest {
         }
     }
 
-    private static void assertLedgersAddUp(OrgFixture org, boolean team) {
-        JdbcClient jdbc = JdbcClient.create(SharedApp.context().getBean(DataSource.class));
+    private void assertLedgersAddUp(OrgFixture org, boolean team) {
         long eventsExtra =
                 jdbc.sql("select coalesce(sum(extra_nanos), 0) from usage_event where org_id = ?")
                         .param(org.id)

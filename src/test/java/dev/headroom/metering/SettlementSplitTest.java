@@ -2,9 +2,8 @@ package dev.headroom.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
+import dev.headroom.support.Properties;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,18 +24,29 @@ class SettlementSplitTest {
                 .isEqualTo(new SettlementSplit(included, extra));
     }
 
-    @Property
-    void XU19_theSplitAlwaysAddsUpToTheCost(
-            @ForAll @LongRange(max = 1_000_000_000_000L) long cost,
-            @ForAll @LongRange(max = 1_000_000_000_000L) long remaining,
-            @ForAll boolean eligible) {
-        SettlementSplit split = SettlementSplit.of(cost, remaining, eligible);
-        assertThat(split.includedNanos() + split.extraNanos()).isEqualTo(cost);
-        assertThat(split.extraNanos()).isNotNegative();
-        if (eligible) {
-            assertThat(split.includedNanos()).isLessThanOrEqualTo(remaining);
-        } else {
-            assertThat(split.extraNanos()).isZero();
-        }
+    /** A case of the split: a cost, what included usage has left, and eligibility. */
+    record Case(long cost, long remaining, boolean eligible) {}
+
+    @Test
+    void XU19_theSplitAlwaysAddsUpToTheCost() {
+        Properties.forAll(
+                19L,
+                10_000,
+                random ->
+                        new Case(
+                                Properties.longUpTo(random, 1_000_000_000_000L),
+                                Properties.longUpTo(random, 1_000_000_000_000L),
+                                random.nextBoolean()),
+                c -> {
+                    SettlementSplit split =
+                            SettlementSplit.of(c.cost(), c.remaining(), c.eligible());
+                    assertThat(split.includedNanos() + split.extraNanos()).isEqualTo(c.cost());
+                    assertThat(split.extraNanos()).isNotNegative();
+                    if (c.eligible()) {
+                        assertThat(split.includedNanos()).isLessThanOrEqualTo(c.remaining());
+                    } else {
+                        assertThat(split.extraNanos()).isZero();
+                    }
+                });
     }
 }
