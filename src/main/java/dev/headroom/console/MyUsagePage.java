@@ -1,11 +1,11 @@
 package dev.headroom.console;
 
 import dev.headroom.core.ApiException;
-import dev.headroom.metering.Admission;
 import dev.headroom.metering.MemberState;
 import dev.headroom.metering.MemberUsageService;
-import dev.headroom.metering.RequestAction;
-import dev.headroom.metering.WindowState;
+import dev.headroom.metering.rules.Admission;
+import dev.headroom.metering.rules.RequestAction;
+import dev.headroom.metering.rules.WindowState;
 import dev.headroom.requests.ExtraUsageRequests;
 import java.util.List;
 import org.springframework.stereotype.Controller;

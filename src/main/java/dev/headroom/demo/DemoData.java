@@ -1,8 +1,8 @@
 package dev.headroom.demo;
 
 import dev.headroom.core.Money;
-import dev.headroom.metering.ExtraUsageScope;
 import dev.headroom.metering.ExtraUsageSettingsService;
+import dev.headroom.metering.rules.ExtraUsageScope;
 import dev.headroom.organization.ApiKeyService;
 import dev.headroom.organization.Caller;
 import dev.headroom.organization.ConsoleAccounts;

@@ -1,6 +1,10 @@
 package dev.headroom.metering;
 
 import dev.headroom.core.ApiException;
+import dev.headroom.metering.admission.AdmissionCache;
+import dev.headroom.metering.admission.MemberStateReader;
+import dev.headroom.metering.rules.Admission;
+import dev.headroom.metering.rules.AdmissionPolicy;
 import dev.headroom.pricing.PriceBookService;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;

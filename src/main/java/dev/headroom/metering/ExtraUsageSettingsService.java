@@ -6,6 +6,8 @@ import dev.headroom.core.Money;
 import dev.headroom.core.StateChanges;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.credits.Payments;
+import dev.headroom.metering.rules.ExtraUsageScope;
+import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.organization.Caller;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.MemberService;

@@ -1,6 +1,13 @@
 package dev.headroom.metering;
 
 import dev.headroom.core.BillingPeriod;
+import dev.headroom.metering.rules.Admission;
+import dev.headroom.metering.rules.AdmissionInput;
+import dev.headroom.metering.rules.AdmissionPolicy;
+import dev.headroom.metering.rules.EffectiveCap;
+import dev.headroom.metering.rules.ExtraUsageSettings;
+import dev.headroom.metering.rules.RequestLink;
+import dev.headroom.metering.rules.WindowState;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.Org;
 import java.time.Instant;

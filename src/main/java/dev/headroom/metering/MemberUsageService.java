@@ -1,6 +1,10 @@
 package dev.headroom.metering;
 
 import dev.headroom.core.BillingPeriod;
+import dev.headroom.metering.admission.MemberStateReader;
+import dev.headroom.metering.rules.EffectiveCap;
+import dev.headroom.metering.rules.ExtraUsageSettings;
+import dev.headroom.metering.settlement.UsageStore;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Org;

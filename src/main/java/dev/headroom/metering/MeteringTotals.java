@@ -1,5 +1,6 @@
 package dev.headroom.metering;
 
+import dev.headroom.metering.settlement.UsageStore;
 import org.springframework.stereotype.Service;
 
 /** Read-only spend figures for views and other features. */

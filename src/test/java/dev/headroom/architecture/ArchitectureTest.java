@@ -18,20 +18,23 @@ class ArchitectureTest {
                     .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                     .importPackages("dev.headroom");
 
-    /** The decisions of SPEC §4 and §5: plain Java, records in and out. */
+    /** The decisions of SPEC §4 and §5 outside metering's rules: plain Java, records in and out. */
     static final String[] PURE_CORE = {
-        "dev.headroom.metering.AdmissionPolicy",
-        "dev.headroom.metering.AdmissionInput",
-        "dev.headroom.metering.Admission",
-        "dev.headroom.metering.IncludedUsage",
-        "dev.headroom.metering.SettlementSplit",
-        "dev.headroom.metering.EffectiveCap",
-        "dev.headroom.metering.ExtraUsageSettings",
+        "dev.headroom.organization.RankRules",
         "dev.headroom.pricing.CostCalculator",
         "dev.headroom.pricing.PriceBook",
-        "dev.headroom.organization.RankRules",
         "dev.headroom.core.Money",
         "dev.headroom.core.BillingPeriod"
+    };
+
+    static final String[] NOT_IN_THE_PURE_CORE = {
+        "org.springframework..",
+        "java.sql..",
+        "javax.sql..",
+        "java.io..",
+        "java.net..",
+        "java.nio.file..",
+        "tools.jackson.."
     };
 
     @Test
@@ -41,13 +44,33 @@ class ArchitectureTest {
                 .haveNameMatching(String.join("|", PURE_CORE).replace(".", "\\.") + "(\\$.*)?")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "org.springframework..",
-                        "java.sql..",
-                        "javax.sql..",
-                        "java.io..",
-                        "java.net..",
-                        "tools.jackson..")
+                .resideInAnyPackage(NOT_IN_THE_PURE_CORE)
+                .check(CLASSES);
+    }
+
+    /**
+     * Every class of metering's rules, whoever adds it: no framework, SQL, I/O or clock (the
+     * package-info's annotation aside), no floating point.
+     */
+    @Test
+    void meteringRulesArePureByPackage() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.headroom.metering.rules..")
+                .and()
+                .doNotHaveSimpleName("package-info")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(NOT_IN_THE_PURE_CORE)
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.time.Clock")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.lang.Double")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.lang.Float")
                 .check(CLASSES);
     }
 

@@ -1,14 +1,14 @@
 package dev.headroom.bench;
 
-import dev.headroom.metering.AdmissionInput;
-import dev.headroom.metering.AdmissionPolicy;
-import dev.headroom.metering.CapSource;
-import dev.headroom.metering.EffectiveCap;
-import dev.headroom.metering.IncludedUsage;
-import dev.headroom.metering.RequestLink;
-import dev.headroom.metering.SettlementSplit;
-import dev.headroom.metering.WindowAllowance;
-import dev.headroom.metering.WindowUsage;
+import dev.headroom.metering.rules.AdmissionInput;
+import dev.headroom.metering.rules.AdmissionPolicy;
+import dev.headroom.metering.rules.CapSource;
+import dev.headroom.metering.rules.EffectiveCap;
+import dev.headroom.metering.rules.IncludedUsage;
+import dev.headroom.metering.rules.RequestLink;
+import dev.headroom.metering.rules.SettlementSplit;
+import dev.headroom.metering.rules.WindowAllowance;
+import dev.headroom.metering.rules.WindowUsage;
 import dev.headroom.organization.Plan;
 import dev.headroom.pricing.CostCalculator;
 import dev.headroom.pricing.LongContextTier;

@@ -3,8 +3,8 @@ package dev.headroom.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.HeadroomApplication;
-import dev.headroom.metering.Admission;
 import dev.headroom.metering.AdmissionService;
+import dev.headroom.metering.rules.Admission;
 import dev.headroom.support.Api;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;

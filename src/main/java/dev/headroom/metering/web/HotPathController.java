@@ -2,13 +2,13 @@ package dev.headroom.metering.web;
 
 import dev.headroom.core.ApiException;
 import dev.headroom.core.web.Json;
-import dev.headroom.metering.Admission;
 import dev.headroom.metering.AdmissionService;
-import dev.headroom.metering.DenialReason;
-import dev.headroom.metering.RequestAction;
-import dev.headroom.metering.Settlement;
 import dev.headroom.metering.SettlementService;
-import dev.headroom.metering.UsageReport;
+import dev.headroom.metering.rules.Admission;
+import dev.headroom.metering.rules.DenialReason;
+import dev.headroom.metering.rules.RequestAction;
+import dev.headroom.metering.rules.Settlement;
+import dev.headroom.metering.rules.UsageReport;
 import dev.headroom.organization.Caller;
 import java.time.Instant;
 import java.util.List;

@@ -1,8 +1,0 @@
-package dev.headroom.metering;
-
-/** Where a member's effective cap comes from (XU-12). */
-public enum CapSource {
-    MEMBER,
-    SEAT_TYPE,
-    NONE
-}

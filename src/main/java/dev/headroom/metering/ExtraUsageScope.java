@@ -1,7 +1,0 @@
-package dev.headroom.metering;
-
-/** Whether extra usage is on for the whole org or for selected members only (XU-9). */
-public enum ExtraUsageScope {
-    ORG,
-    SELECTED
-}

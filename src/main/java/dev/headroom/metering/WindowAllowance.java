@@ -1,6 +1,0 @@
-package dev.headroom.metering;
-
-import java.time.Duration;
-
-/** One included-usage window of a seat type: its length and its allowance in nanos (XU-2). */
-public record WindowAllowance(String name, Duration duration, long allowanceNanos) {}

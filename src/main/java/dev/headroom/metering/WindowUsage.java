@@ -1,6 +1,0 @@
-package dev.headroom.metering;
-
-import java.time.Instant;
-
-/** A member's usage in the window that started at {@code startedAt}. */
-public record WindowUsage(String name, Instant startedAt, long usedNanos) {}

@@ -1,0 +1,147 @@
+package dev.headroom.metering.admission;
+
+import dev.headroom.core.StateChanges;
+import dev.headroom.metering.RequestLinks;
+import dev.headroom.metering.rules.ExtraUsageSettings;
+import dev.headroom.metering.rules.WindowAllowance;
+import dev.headroom.metering.rules.WindowUsage;
+import dev.headroom.organization.Member;
+import dev.headroom.organization.Org;
+import dev.headroom.organization.SeatType;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Committed admission state kept in memory (issue 6), so that an admission needs no database round
+ * trip: an org's part (org row, settings, allowances, org spend, balance) and each member's part
+ * (member row, windows, member spend, requests).
+ *
+ * <p>Exactness (XU-18): every write tells {@link StateChanges} before it answers its caller, which
+ * bumps the version of what it changed here. A part is loaded under the version it had before the
+ * load began, and used only while that version is current — so a load that raced a commit is never
+ * used, and on this node no admission after an acknowledged change sees the old state. Other nodes'
+ * writes arrive through PostgreSQL notifications ({@link dev.headroom.core.db.StateNotifications});
+ * while that channel is down the cache is not trusted and every admission reads the database.
+ *
+ * <p>Versions live in a fixed array of stripes, so they cost no memory per member; a change to one
+ * member may also invalidate a few unrelated ones (a harmless extra load).
+ */
+public class AdmissionCache implements StateChanges.Listener {
+    private static final int STRIPES = 1 << 14;
+    // Past this many cached members the member parts are dropped and loaded again as needed.
+    private static final int MAX_MEMBERS = 200_000;
+
+    /** An org's admission inputs, for one billing period. */
+    public record OrgPart(
+            Org org,
+            ExtraUsageSettings settings,
+            Map<SeatType, List<WindowAllowance>> allowances,
+            String period,
+            long orgExtraNanos,
+            Long balanceNanos) {}
+
+    /** A member's admission inputs, for one billing period. */
+    public record MemberPart(
+            Member member,
+            Map<String, WindowUsage> windows,
+            String period,
+            long memberExtraNanos,
+            RequestLinks.RequestFacts requests) {}
+
+    private record Versioned<T>(long epoch, long version, T value) {}
+
+    private record MemberKey(String orgId, String memberId) {}
+
+    private final boolean enabled;
+    private final AtomicLongArray versions = new AtomicLongArray(STRIPES);
+    private final AtomicLong epoch = new AtomicLong();
+    private volatile boolean trusted;
+    private final Map<String, Versioned<OrgPart>> orgs = new ConcurrentHashMap<>();
+    private final Map<MemberKey, Versioned<MemberPart>> members = new ConcurrentHashMap<>();
+
+    public AdmissionCache(boolean enabled, boolean trustedFromStart) {
+        this.enabled = enabled;
+        this.trusted = trustedFromStart;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /**
+     * The org's part: from memory while it is current and {@code fresh} (of this billing period),
+     * else loaded and kept.
+     */
+    public OrgPart org(String orgId, Predicate<OrgPart> fresh, Supplier<OrgPart> load) {
+        return get(orgs, orgId, stripe(orgId), fresh, load);
+    }
+
+    /** A member's part, likewise; {@code null} (not kept) when there is no such member. */
+    public MemberPart member(
+            String orgId, String memberId, Predicate<MemberPart> fresh, Supplier<MemberPart> load) {
+        if (members.size() > MAX_MEMBERS) {
+            members.clear();
+        }
+        return get(members, new MemberKey(orgId, memberId), stripe(orgId, memberId), fresh, load);
+    }
+
+    private <K, T> T get(
+            Map<K, Versioned<T>> parts, K key, int stripe, Predicate<T> fresh, Supplier<T> load) {
+        if (!enabled || !trusted) {
+            return load.get();
+        }
+        long currentEpoch = epoch.get();
+        long version = versions.get(stripe);
+        Versioned<T> cached = parts.get(key);
+        if (cached != null
+                && cached.epoch() == currentEpoch
+                && cached.version() == version
+                && fresh.test(cached.value())) {
+            return cached.value();
+        }
+        T loaded = load.get();
+        if (loaded != null) {
+            parts.put(key, new Versioned<>(currentEpoch, version, loaded));
+        }
+        return loaded;
+    }
+
+    @Override
+    public void orgChanged(String orgId) {
+        versions.incrementAndGet(stripe(orgId));
+        orgs.remove(orgId);
+    }
+
+    @Override
+    public void memberChanged(String orgId, String memberId) {
+        versions.incrementAndGet(stripe(orgId, memberId));
+        members.remove(new MemberKey(orgId, memberId));
+    }
+
+    @Override
+    public void channel(boolean listening) {
+        reset(listening);
+    }
+
+    /** Forgets everything; {@code trusted} says whether memory may be used from now on. */
+    public void reset(boolean trusted) {
+        this.trusted = false;
+        epoch.incrementAndGet();
+        orgs.clear();
+        members.clear();
+        this.trusted = trusted;
+    }
+
+    private static int stripe(String orgId) {
+        return Math.floorMod(orgId.hashCode() * 31 + 1, STRIPES);
+    }
+
+    private static int stripe(String orgId, String memberId) {
+        return Math.floorMod(orgId.hashCode() * 31 + memberId.hashCode(), STRIPES);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.headroom.metering.settlement;
+
+import dev.headroom.metering.rules.Settlement;
+import dev.headroom.metering.rules.UsageReport;
+import dev.headroom.organization.SeatType;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The append-only usage events; {@code (org_id, request_id)} is the idempotency key. */
+@Repository
+public class UsageEvents {
+    private final JdbcClient jdbc;
+
+    public UsageEvents(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Stored(String contentHash, Settlement settlement) {}
+
+    public record NewEvent(
+            UsageReport report,
+            String canonicalModel,
+            SeatType seatType,
+            String period,
+            String contentHash,
+            Settlement settlement) {}
+
+    /** Thrown when a concurrent transaction stored one of the request ids first. */
+    public static final class ConcurrentInsert extends RuntimeException {
+        ConcurrentInsert() {
+            super(null, null, false, false);
+        }
+    }
+
+    public Map<String, Stored> find(String orgId, List<String> requestIds) {
+        Map<String, Stored> found = new HashMap<>();
+        jdbc.sql(
+                        "select request_id, content_hash, cost_nanos, included_nanos, extra_nanos"
+                                + " from usage_event where org_id = ? and request_id = any(?)")
+                .params(orgId, requestIds.toArray(String[]::new))
+                .query(rs -> {
+                    String id = rs.getString(1);
+                    found.put(
+                            id,
+                            new Stored(
+                                    rs.getString(2),
+                                    new Settlement(
+                                            id,
+                                            rs.getLong(3),
+                                            rs.getLong(4),
+                                            rs.getLong(5),
+                                            false)));
+                });
+        return found;
+    }
+
+    /**
+     * One statement for all events (the columns as arrays, unnested), so PostgreSQL plans and runs
+     * one insert instead of one per event; a row already there means a concurrent insert.
+     */
+    public void insertAll(String orgId, List<NewEvent> events, Instant receivedAt) {
+        if (events.isEmpty()) {
+            return;
+        }
+        int n = events.size();
+        String[] requestIds = new String[n];
+        String[] memberIds = new String[n];
+        String[] seatTypes = new String[n];
+        String[] products = new String[n];
+        String[] models = new String[n];
+        String[] occurredAt = new String[n];
+        String[] periods = new String[n];
+        long[][] numbers = new long[9][n];
+        boolean[] batches = new boolean[n];
+        String[] hashes = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewEvent e = events.get(i);
+            UsageReport r = e.report();
+            requestIds[i] = r.requestId();
+            memberIds[i] = r.memberId();
+            seatTypes[i] = e.seatType() == null ? null : e.seatType().name();
+            products[i] = r.product();
+            models[i] = e.canonicalModel();
+            occurredAt[i] = r.timestamp().toString();
+            periods[i] = e.period();
+            numbers[0][i] = r.usage().inputTokens();
+            numbers[1][i] = r.usage().outputTokens();
+            numbers[2][i] = r.usage().cacheWrite5mTokens();
+            numbers[3][i] = r.usage().cacheWrite1hTokens();
+            numbers[4][i] = r.usage().cacheReadTokens();
+            numbers[5][i] = r.usage().webSearchRequests();
+            numbers[6][i] = e.settlement().costNanos();
+            numbers[7][i] = e.settlement().includedNanos();
+            numbers[8][i] = e.settlement().extraNanos();
+            batches[i] = r.usage().batch();
+            hashes[i] = e.contentHash();
+        }
+        int inserted =
+                jdbc.sql(
+                                """
+                                insert into usage_event (org_id, request_id, member_id, seat_type, product, model,
+                                  occurred_at, period, received_at, input_tokens, output_tokens,
+                                  cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
+                                  web_search_requests, batch, cost_nanos, included_nanos, extra_nanos, content_hash)
+                                select ?, e.request_id, e.member_id, e.seat_type, e.product, e.model,
+                                  e.occurred_at, e.period, ?, e.input_tokens, e.output_tokens,
+                                  e.cache_write_5m_tokens, e.cache_write_1h_tokens, e.cache_read_tokens,
+                                  e.web_search_requests, e.batch, e.cost_nanos, e.included_nanos, e.extra_nanos,
+                                  e.content_hash
+                                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                  ?::timestamptz[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
+                                  ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[],
+                                  ?::bigint[], ?::bigint[], ?::text[])
+                                  as e(request_id, member_id, seat_type, product, model, occurred_at, period,
+                                  input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+                                  cache_read_tokens, web_search_requests, batch, cost_nanos, included_nanos,
+                                  extra_nanos, content_hash)
+                                on conflict (org_id, request_id) do nothing
+                                """)
+                        .params(
+                                orgId,
+                                Timestamp.from(receivedAt),
+                                requestIds,
+                                memberIds,
+                                seatTypes,
+                                products,
+                                models,
+                                occurredAt,
+                                periods,
+                                numbers[0],
+                                numbers[1],
+                                numbers[2],
+                                numbers[3],
+                                numbers[4],
+                                numbers[5],
+                                batches,
+                                numbers[6],
+                                numbers[7],
+                                numbers[8],
+                                hashes)
+                        .update();
+        if (inserted != n) {
+            throw new ConcurrentInsert();
+        }
+    }
+}

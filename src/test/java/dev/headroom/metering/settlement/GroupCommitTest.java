@@ -1,0 +1,169 @@
+package dev.headroom.metering.settlement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** Issue 6: how concurrent single settlements are grouped into commits. */
+class GroupCommitTest {
+    record Job(int n, int weight, CompletableFuture<Integer> answer)
+            implements GroupCommit.Item<Integer> {
+        Job(int n) {
+            this(n, 1);
+        }
+
+        Job(int n, int weight) {
+            this(n, weight, new CompletableFuture<>());
+        }
+    }
+
+    /** A commit that records its groups; the first one blocks until {@link #release}. */
+    static final class Recorder implements Consumer<List<Job>> {
+        final List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch firstStarted = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void accept(List<Job> group) {
+            groups.add(group.stream().map(Job::n).sorted().toList());
+            if (groups.size() == 1) {
+                firstStarted.countDown();
+                await(release);
+            }
+            group.forEach(j -> j.answer().complete(j.n() * 10));
+        }
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition reached in time").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void reportsArrivingDuringACommitAreCommittedTogetherInTheNext() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(100);
+        Recorder commit = new Recorder();
+        List<Job> jobs = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Job first = new Job(0);
+            Future<?> leader = threads.submit(() -> groups.submit("org", first, commit));
+            await(commit.firstStarted);
+            for (int n = 1; n <= 5; n++) {
+                Job job = new Job(n);
+                jobs.add(job);
+                threads.submit(() -> groups.submit("org", job, commit));
+            }
+            waitUntil(() -> groups.waiting("org") == 5);
+            commit.release.countDown();
+            leader.get(10, TimeUnit.SECONDS);
+            assertThat(first.answer().get()).isZero();
+        }
+        assertThat(commit.groups).containsExactly(List.of(0), List.of(1, 2, 3, 4, 5));
+        for (Job job : jobs) {
+            assertThat(job.answer().get()).isEqualTo(job.n() * 10);
+        }
+    }
+
+    @Test
+    void batchesCountTheirEventsTowardsTheLimitAndAHeavyOneGoesAlone() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(10);
+        Recorder commit = new Recorder();
+        int[] weights = {4, 4, 4, 20, 1, 1};
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            threads.submit(() -> groups.submit("org", new Job(0), commit));
+            await(commit.firstStarted);
+            for (int n = 1; n <= weights.length; n++) {
+                Job job = new Job(n, weights[n - 1]);
+                threads.submit(() -> groups.submit("org", job, commit));
+                int queued = n;
+                waitUntil(() -> groups.waiting("org") == queued); // keeps the queue's order
+            }
+            commit.release.countDown();
+        }
+        // Jobs 1–6 weigh 4, 4, 4, 20, 1, 1: no group passes 10 unless one job alone does.
+        assertThat(commit.groups)
+                .containsExactly(List.of(0), List.of(1, 2), List.of(3), List.of(4), List.of(5, 6));
+    }
+
+    @Test
+    void aGroupHoldsAtMostTheLimitAndEveryReportIsAnswered() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(2);
+        Recorder commit = new Recorder();
+        List<Job> jobs = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            threads.submit(() -> groups.submit("org", new Job(0), commit));
+            await(commit.firstStarted);
+            for (int n = 1; n <= 5; n++) {
+                Job job = new Job(n);
+                jobs.add(job);
+                threads.submit(() -> groups.submit("org", job, commit));
+            }
+            waitUntil(() -> groups.waiting("org") == 5);
+            commit.release.countDown();
+        }
+        assertThat(commit.groups).hasSize(4);
+        assertThat(commit.groups.subList(1, 4))
+                .allSatisfy(g -> assertThat(g).hasSizeLessThanOrEqualTo(2));
+        assertThat(commit.groups.stream().mapToInt(List::size).sum()).isEqualTo(6);
+        for (Job job : jobs) {
+            assertThat(job.answer().get()).isEqualTo(job.n() * 10);
+        }
+    }
+
+    @Test
+    void aFailedCommitFailsEveryReportOfItsGroupAndNoOther() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(100);
+        Job failing = new Job(1);
+        groups.submit(
+                "org",
+                failing,
+                group -> {
+                    throw new IllegalStateException("database down");
+                });
+        assertThatThrownBy(() -> failing.answer().get())
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class);
+        Job next = new Job(2);
+        groups.submit("org", next, group -> group.forEach(j -> j.answer().complete(j.n())));
+        assertThat(next.answer().get()).isEqualTo(2);
+    }
+
+    @Test
+    void orgsDoNotWaitForEachOther() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(100);
+        Recorder slow = new Recorder();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            threads.submit(() -> groups.submit("org-a", new Job(1), slow));
+            await(slow.firstStarted);
+            Job other = new Job(2);
+            groups.submit("org-b", other, group -> group.forEach(j -> j.answer().complete(7)));
+            assertThat(other.answer().get()).isEqualTo(7);
+            slow.release.countDown();
+        }
+    }
+}
