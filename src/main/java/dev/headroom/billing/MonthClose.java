@@ -97,6 +97,15 @@ public class MonthClose {
                 .map(YearMonth::parse);
     }
 
+    /**
+     * A period's extra usage of one member, product and model ({@code priorPeriod}: late usage).
+     */
+    private record UsageSum(
+            String memberId, String product, String model, String priorPeriod, long extraNanos) {}
+
+    /** An invoice line: the exact sum and its amount, rounded once to the minor unit. */
+    private record InvoiceLineRow(UsageSum sum, long amountNanos) {}
+
     private boolean close(String orgId, YearMonth month) {
         // One close per org at a time, on any node; the unique (org, period) key backs it up.
         Org org =
@@ -124,7 +133,7 @@ public class MonthClose {
                         .map(Timestamp::toInstant)
                         .orElse(Instant.EPOCH);
         int digits = org.minorUnitDigits();
-        List<Object[]> rows =
+        List<UsageSum> sums =
                 jdbc.sql(
                                 """
                                 select member_id, product, model, case when period = ? then null else period end as prior,
@@ -143,22 +152,20 @@ public class MonthClose {
                                 period,
                                 Timestamp.from(previousCutoff))
                         .query((rs, n) ->
-                                new Object[] {
-                                    rs.getString(1),
-                                    rs.getString(2),
-                                    rs.getString(3),
-                                    rs.getString(4),
-                                    rs.getLong(5)
-                                })
+                                new UsageSum(
+                                        rs.getString(1),
+                                        rs.getString(2),
+                                        rs.getString(3),
+                                        rs.getString(4),
+                                        rs.getLong(5)))
                         .list();
         String id = Ids.newId("inv");
         long total = 0;
-        List<Object[]> lines = new ArrayList<>();
-        for (Object[] row : rows) {
-            Money exact = Money.ofNanos((Long) row[4]);
-            Money amount = exact.roundToMinorUnits(digits);
+        List<InvoiceLineRow> lines = new ArrayList<>();
+        for (UsageSum sum : sums) {
+            Money amount = Money.ofNanos(sum.extraNanos()).roundToMinorUnits(digits);
             total = Math.addExact(total, amount.nanos());
-            lines.add(new Object[] {row[0], row[1], row[2], row[3], exact.nanos(), amount.nanos()});
+            lines.add(new InvoiceLineRow(sum, amount.nanos()));
         }
         jdbc.sql(
                         "insert into invoice (org_id, id, period, status, currency, total_nanos, cutoff, closed_at)"
@@ -173,13 +180,21 @@ public class MonthClose {
                         Timestamp.from(clock.instant()))
                 .update();
         int lineNo = 0;
-        for (Object[] line : lines) {
+        for (InvoiceLineRow line : lines) {
+            UsageSum sum = line.sum();
             jdbc.sql(
                             "insert into invoice_line (org_id, invoice_id, line_no, member_id, product, model, prior_period,"
                                     + " exact_nanos, amount_nanos) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     .params(
-                            orgId, id, ++lineNo, line[0], line[1], line[2], line[3], line[4],
-                            line[5])
+                            orgId,
+                            id,
+                            ++lineNo,
+                            sum.memberId(),
+                            sum.product(),
+                            sum.model(),
+                            sum.priorPeriod(),
+                            sum.extraNanos(),
+                            line.amountNanos())
                     .update();
         }
         return true;

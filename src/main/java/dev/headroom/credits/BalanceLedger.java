@@ -1,5 +1,6 @@
 package dev.headroom.credits;
 
+import dev.headroom.core.Invariant;
 import dev.headroom.core.Money;
 import dev.headroom.core.StateChanges;
 import dev.headroom.organization.OrgCreated;
@@ -50,6 +51,16 @@ public class BalanceLedger {
                         .params(total, orgId)
                         .query(Long.class)
                         .single();
+        long lastEntry =
+                jdbc.sql(
+                                "select balance_after_nanos from balance_entry where org_id = ?"
+                                        + " order by seq desc limit 1")
+                        .param(orgId)
+                        .query(Long.class)
+                        .optional()
+                        .orElse(0L);
+        // The balance row is locked by the update above, so no other entry can come between.
+        Invariant.holds(lastEntry + total == after, "the running balance equals its ledger", orgId);
         long running = after - total;
         List<Object[]> rows = new java.util.ArrayList<>(entries.size());
         for (NewEntry e : entries) {
@@ -65,10 +76,13 @@ public class BalanceLedger {
                         e.memberId()
                     });
         }
-        batch.batchUpdate(
-                "insert into balance_entry (org_id, at, kind, amount_nanos, balance_after_nanos,"
-                        + " reference, member_id) values (?, ?, ?, ?, ?, ?, ?)",
-                rows);
+        int[] written =
+                batch.batchUpdate(
+                        "insert into balance_entry (org_id, at, kind, amount_nanos,"
+                                + " balance_after_nanos, reference, member_id)"
+                                + " values (?, ?, ?, ?, ?, ?, ?)",
+                        rows);
+        Invariant.holds(written.length == entries.size(), "a ledger row per entry given", orgId);
         return Money.ofNanos(after);
     }
 

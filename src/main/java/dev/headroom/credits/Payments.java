@@ -53,7 +53,12 @@ public class Payments {
     private final TransactionTemplate tx;
     private final Duration retryBase;
     private final int maxAttempts;
+    // Charges started at once after their commit; past this many in flight, a pending payment
+    // waits for the recovery job instead (it is already committed, so nothing is lost).
+    static final int PAYMENTS_IN_FLIGHT_MAX = 64;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.Semaphore inFlight =
+            new java.util.concurrent.Semaphore(PAYMENTS_IN_FLIGHT_MAX);
 
     public Payments(
             JdbcClient jdbc,
@@ -134,9 +139,16 @@ public class Payments {
 
     @TransactionalEventListener
     void afterPendingCommitted(CreditEvents.PaymentPending pending) {
+        if (!inFlight.tryAcquire()) {
+            return;
+        }
         workers.execute(() -> {
-            if (claim(pending.orgId(), pending.paymentId())) {
-                process(pending.orgId(), pending.paymentId(), null);
+            try {
+                if (claim(pending.orgId(), pending.paymentId())) {
+                    process(pending.orgId(), pending.paymentId(), null);
+                }
+            } finally {
+                inFlight.release();
             }
         });
     }

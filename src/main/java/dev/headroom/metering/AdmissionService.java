@@ -5,15 +5,14 @@ import dev.headroom.metering.admission.AdmissionCache;
 import dev.headroom.metering.admission.MemberStateReader;
 import dev.headroom.metering.rules.Admission;
 import dev.headroom.metering.rules.AdmissionPolicy;
+import dev.headroom.metering.rules.UsageReportRules;
+import dev.headroom.organization.Member;
 import dev.headroom.pricing.PriceBookService;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
 /** XU-16: answers admissions from settled state through the pure {@link AdmissionPolicy}. */
 @Service
 public class AdmissionService {
-    static final Pattern PRODUCT = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
-
     private final PriceBookService prices;
     private final MemberStateReader states;
 
@@ -40,21 +39,13 @@ public class AdmissionService {
     /** The member's admission right now, whatever the model (for the request link). */
     public Admission current(String orgId, String memberId) {
         return states.read(orgId, memberId)
-                .orElseThrow(() ->
-                        dev.headroom.core.ApiException.notFound(
-                                "Member '"
-                                        + memberId
-                                        + "' does not exist in organisation '"
-                                        + orgId
-                                        + "'."))
+                .orElseThrow(() -> ApiException.notFound(Member.unknown(orgId, memberId)))
                 .admission();
     }
 
-    static void checkProduct(String product) {
-        if (product == null || !PRODUCT.matcher(product).matches()) {
-            throw ApiException.validation(
-                    "product must be CLAUDE, CLAUDE_CODE, COWORK or another id of 1 to 64 letters,"
-                            + " digits or _ . : - characters.");
+    private static void checkProduct(String product) {
+        if (!UsageReportRules.validProduct(product)) {
+            throw ApiException.validation(UsageReportRules.PRODUCT_RULE);
         }
     }
 }

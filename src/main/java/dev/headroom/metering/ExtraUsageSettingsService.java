@@ -159,19 +159,15 @@ public class ExtraUsageSettingsService {
                             + ".");
         }
         ExtraUsageSettings before = get(orgId);
-        jdbc.sql("update extra_usage_settings set requests_enabled = ? where org_id = ?")
-                .params(enabled, orgId)
-                .update();
-        changes.orgChanged(orgId);
-        audit.record(
-                orgId,
-                orgs.now(org),
-                actor,
+        return changeOrgSetting(
+                org,
+                "requests_enabled",
+                enabled,
                 "extra_usage.requests_enabled",
                 orgId,
                 before.requestsEnabled(),
-                enabled);
-        return get(orgId);
+                enabled,
+                actor);
     }
 
     /**
@@ -182,19 +178,15 @@ public class ExtraUsageSettingsService {
     public ExtraUsageSettings setOrgLimit(String orgId, Money amount, String actor) {
         Org org = lockOrg(orgId);
         ExtraUsageSettings before = get(orgId);
-        jdbc.sql("update extra_usage_settings set spend_limit_nanos = ? where org_id = ?")
-                .params(nanos(amount), orgId)
-                .update();
-        changes.orgChanged(orgId);
-        audit.record(
-                orgId,
-                orgs.now(org),
-                actor,
+        return changeOrgSetting(
+                org,
+                "spend_limit_nanos",
+                nanos(amount),
                 "spend_limit.org",
                 orgId,
                 show(before.spendLimitNanos()),
-                show(amount));
-        return get(orgId);
+                show(amount),
+                actor);
     }
 
     /** XU-11: a seat type's cap, the per-member default on seat-based Enterprise orgs. */
@@ -209,19 +201,15 @@ public class ExtraUsageSettingsService {
         ExtraUsageSettings before = get(orgId);
         String column =
                 seatType == SeatType.STANDARD ? "standard_limit_nanos" : "premium_limit_nanos";
-        jdbc.sql("update extra_usage_settings set " + column + " = ? where org_id = ?")
-                .params(nanos(amount), orgId)
-                .update();
-        changes.orgChanged(orgId);
-        audit.record(
-                orgId,
-                orgs.now(org),
-                actor,
+        return changeOrgSetting(
+                org,
+                column,
+                nanos(amount),
                 "spend_limit.seat_type",
                 seatType.name(),
                 show(before.seatTypeLimitNanos(seatType)),
-                show(amount));
-        return get(orgId);
+                show(amount),
+                actor);
     }
 
     /** XU-12: a member's own cap; {@code null} removes it, so the seat type's cap applies again. */
@@ -230,19 +218,15 @@ public class ExtraUsageSettingsService {
         Org org = lockSeatOrg(orgId, "member caps");
         Member member = members.lock(orgId, memberId);
         by.requireMayChange(member, RankRules.Change.CAPS);
-        jdbc.sql("update member set spend_limit_nanos = ? where org_id = ? and id = ?")
-                .params(nanos(amount), orgId, memberId)
-                .update();
-        changes.memberChanged(orgId, memberId);
-        audit.record(
-                orgId,
-                orgs.now(org),
-                by.actor(),
+        return changeMemberSetting(
+                org,
+                member,
+                "spend_limit_nanos",
+                nanos(amount),
                 "spend_limit.member",
-                memberId,
                 show(member.spendLimit() == null ? null : member.spendLimit().nanos()),
-                show(amount));
-        return members.require(orgId, memberId);
+                show(amount),
+                by);
     }
 
     /** XU-9: switches extra usage on or off for one member, whatever the org's scope. */
@@ -251,19 +235,55 @@ public class ExtraUsageSettingsService {
         Org org = lockSeatOrg(orgId, "extra usage");
         Member member = members.lock(orgId, memberId);
         by.requireMayChange(member, RankRules.Change.CAPS);
-        jdbc.sql("update member set extra_usage = ? where org_id = ? and id = ?")
-                .params(enabled, orgId, memberId)
-                .update();
-        changes.memberChanged(orgId, memberId);
-        audit.record(
-                orgId,
-                orgs.now(org),
-                by.actor(),
+        return changeMemberSetting(
+                org,
+                member,
+                "extra_usage",
+                enabled,
                 "extra_usage.member",
-                memberId,
                 member.extraUsageOverride(),
-                enabled);
-        return members.require(orgId, memberId);
+                enabled,
+                by);
+    }
+
+    /**
+     * One audited change of one settings column: written, told to admission (XU-18) and recorded
+     * with what it was and what it is now (EX-7), under {@code target} in the audit log.
+     */
+    private ExtraUsageSettings changeOrgSetting(
+            Org org,
+            String column,
+            Object value,
+            String action,
+            String target,
+            Object from,
+            Object to,
+            String actor) {
+        // The column is one of this class's fixed names, never input.
+        jdbc.sql("update extra_usage_settings set " + column + " = ? where org_id = ?")
+                .params(value, org.id())
+                .update();
+        changes.orgChanged(org.id());
+        audit.record(org.id(), orgs.now(org), actor, action, target, from, to);
+        return get(org.id());
+    }
+
+    /** The same for one column of a member's row (XU-9, XU-12). */
+    private Member changeMemberSetting(
+            Org org,
+            Member member,
+            String column,
+            Object value,
+            String action,
+            Object from,
+            Object to,
+            Caller by) {
+        jdbc.sql("update member set " + column + " = ? where org_id = ? and id = ?")
+                .params(value, org.id(), member.id())
+                .update();
+        changes.memberChanged(org.id(), member.id());
+        audit.record(org.id(), orgs.now(org), by.actor(), action, member.id(), from, to);
+        return members.require(org.id(), member.id());
     }
 
     // Serialises setting changes of one org; admissions never take this lock.

@@ -77,10 +77,6 @@ public class MemberUsageService {
         return states.read(orgId, memberId)
                 .orElseThrow(() ->
                         dev.headroom.core.ApiException.notFound(
-                                "Member '"
-                                        + memberId
-                                        + "' does not exist in organisation '"
-                                        + orgId
-                                        + "'."));
+                                dev.headroom.organization.Member.unknown(orgId, memberId)));
     }
 }

@@ -35,4 +35,9 @@ public record Member(
     public boolean removed() {
         return removedAt != null;
     }
+
+    /** The one sentence for a member an org does not have. */
+    public static String unknown(String orgId, String memberId) {
+        return "Member '" + memberId + "' does not exist in organisation '" + orgId + "'.";
+    }
 }

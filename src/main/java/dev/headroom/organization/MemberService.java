@@ -355,7 +355,6 @@ public class MemberService {
     }
 
     private static ApiException unknown(String orgId, String memberId) {
-        return ApiException.notFound(
-                "Member '" + memberId + "' does not exist in organisation '" + orgId + "'.");
+        return ApiException.notFound(Member.unknown(orgId, memberId));
     }
 }

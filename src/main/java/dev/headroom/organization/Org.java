@@ -23,7 +23,8 @@ public record Org(
         return Math.max(java.util.Currency.getInstance(currency).getDefaultFractionDigits(), 0);
     }
 
-    public Instant now(Clock systemClock) {
+    /** The org's time; ask {@code OrgService#now}, which holds the system clock. */
+    Instant now(Clock systemClock) {
         return testClock ? testClockNow : systemClock.instant();
     }
 }

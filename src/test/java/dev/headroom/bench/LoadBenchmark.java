@@ -150,7 +150,7 @@ class LoadBenchmark {
                             n -> overOrgs(base, many, ids, n, BATCH)));
         }
         // The naive baseline: the same server, one transaction per single settlement.
-        try (Server naive = Server.start("--headroom.settlement.group-commit=false")) {
+        try (Server naive = Server.start("--headroom.benchmark.naive-settlement=true")) {
             String base = naive.base();
             Api operator = new Api(base, OPERATOR);
             Target hot = org(operator, 1_000);

@@ -67,6 +67,11 @@ public final class Properties {
     }
 
     private static <T> List<T> reduce(List<T> failing, Consumer<List<T>> property) {
+        return reduce(failing, candidate -> failureOf(property, candidate) != null);
+    }
+
+    /** The smallest sequence found, dropping halves then single steps, for which {@code fails}. */
+    public static <T> List<T> reduce(List<T> failing, java.util.function.Predicate<List<T>> fails) {
         List<T> current = failing;
         for (int chunk = Math.max(1, current.size() / 2); chunk >= 1; chunk /= 2) {
             boolean removed = true;
@@ -75,7 +80,7 @@ public final class Properties {
                 for (int from = 0; from + chunk <= current.size(); from += chunk) {
                     List<T> smaller = new ArrayList<>(current.subList(0, from));
                     smaller.addAll(current.subList(from + chunk, current.size()));
-                    if (failureOf(property, smaller) != null) {
+                    if (fails.test(smaller)) {
                         current = smaller;
                         removed = true;
                         break;

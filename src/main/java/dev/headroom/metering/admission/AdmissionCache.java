@@ -34,7 +34,9 @@ import java.util.function.Supplier;
 public class AdmissionCache implements StateChanges.Listener {
     private static final int STRIPES = 1 << 14;
     // Past this many cached members the member parts are dropped and loaded again as needed.
-    private static final int MAX_MEMBERS = 200_000;
+    private static final int MEMBERS_MAX = 200_000;
+    // Likewise for orgs.
+    private static final int ORGS_MAX = 50_000;
 
     /** An org's admission inputs, for one billing period. */
     public record OrgPart(
@@ -78,13 +80,16 @@ public class AdmissionCache implements StateChanges.Listener {
      * else loaded and kept.
      */
     public OrgPart org(String orgId, Predicate<OrgPart> fresh, Supplier<OrgPart> load) {
+        if (orgs.size() > ORGS_MAX) {
+            orgs.clear();
+        }
         return get(orgs, orgId, stripe(orgId), fresh, load);
     }
 
     /** A member's part, likewise; {@code null} (not kept) when there is no such member. */
     public MemberPart member(
             String orgId, String memberId, Predicate<MemberPart> fresh, Supplier<MemberPart> load) {
-        if (members.size() > MAX_MEMBERS) {
+        if (members.size() > MEMBERS_MAX) {
             members.clear();
         }
         return get(members, new MemberKey(orgId, memberId), stripe(orgId, memberId), fresh, load);

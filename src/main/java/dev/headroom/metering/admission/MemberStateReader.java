@@ -19,7 +19,6 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,19 +74,13 @@ public class MemberStateReader {
     private final JdbcClient jdbc;
     private final RequestLinks requests;
     private final AdmissionCache cache;
-    private final Clock clock;
 
     public MemberStateReader(
-            OrgService orgs,
-            JdbcClient jdbc,
-            RequestLinks requests,
-            AdmissionCache cache,
-            Clock clock) {
+            OrgService orgs, JdbcClient jdbc, RequestLinks requests, AdmissionCache cache) {
         this.orgs = orgs;
         this.jdbc = jdbc;
         this.requests = requests;
         this.cache = cache;
-        this.clock = clock;
     }
 
     /** The member's state now, or empty when the org has no such member. */
@@ -98,7 +91,7 @@ public class MemberStateReader {
     /** The same, for an org part the caller already holds (so it is read once per admission). */
     public Optional<MemberState> read(AdmissionCache.OrgPart org, String memberId) {
         String orgId = org.org().id();
-        Instant now = org.org().now(clock);
+        Instant now = orgs.now(org.org());
         BillingPeriod period = BillingPeriod.containing(now, org.org().timeZone());
         AdmissionCache.MemberPart member =
                 cache.member(
@@ -138,7 +131,7 @@ public class MemberStateReader {
     }
 
     private BillingPeriod periodNow(Org org) {
-        return BillingPeriod.containing(org.now(clock), org.timeZone());
+        return BillingPeriod.containing(orgs.now(org), org.timeZone());
     }
 
     private AdmissionCache.OrgPart loadOrg(Org org) {

@@ -33,8 +33,12 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
         }
     }
 
+    // Past this many orgs' lanes, idle ones are dropped: a lane is only a queue and a lock, and a
+    // new one is made at the next report (for a moment two committers of one org are harmless).
+    public static final int LANES_MAX = 10_000;
+
     // The largest total weight of a group; an item heavier than this goes alone.
-    private final int maxGroup;
+    private final int weightPerGroupMax;
     private final Map<String, Lane<T>> lanes = new ConcurrentHashMap<>();
 
     private static final class Lane<T> {
@@ -42,8 +46,8 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
         final ReentrantLock lock = new ReentrantLock();
     }
 
-    public GroupCommit(int maxGroup) {
-        this.maxGroup = maxGroup;
+    public GroupCommit(int weightPerGroupMax) {
+        this.weightPerGroupMax = weightPerGroupMax;
     }
 
     /** How many items wait under {@code key} (for tests and metrics). */
@@ -57,6 +61,10 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
      * whole groups and must complete every item's answer, normally or exceptionally.
      */
     public void submit(String key, T item, Consumer<List<T>> commit) {
+        if (lanes.size() > LANES_MAX) {
+            lanes.entrySet()
+                    .removeIf(e -> e.getValue().queue.isEmpty() && !e.getValue().lock.isLocked());
+        }
         Lane<T> lane = lanes.computeIfAbsent(key, k -> new Lane<>());
         lane.queue.add(item);
         lane.lock.lock();
@@ -66,7 +74,7 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
                 List<T> group = new ArrayList<>();
                 int weight = 0;
                 for (T next; (next = lane.queue.peek()) != null; ) {
-                    if (!group.isEmpty() && weight + next.weight() > maxGroup) {
+                    if (!group.isEmpty() && weight + next.weight() > weightPerGroupMax) {
                         break;
                     }
                     group.add(lane.queue.poll());

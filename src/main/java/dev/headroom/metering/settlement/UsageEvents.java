@@ -1,8 +1,9 @@
 package dev.headroom.metering.settlement;
 
 import dev.headroom.metering.rules.Settlement;
+import dev.headroom.metering.rules.SettlementRows.NewEvent;
+import dev.headroom.metering.rules.SettlementRows.StoredEvent;
 import dev.headroom.metering.rules.UsageReport;
-import dev.headroom.organization.SeatType;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,25 +21,8 @@ public class UsageEvents {
         this.jdbc = jdbc;
     }
 
-    public record Stored(String contentHash, Settlement settlement) {}
-
-    public record NewEvent(
-            UsageReport report,
-            String canonicalModel,
-            SeatType seatType,
-            String period,
-            String contentHash,
-            Settlement settlement) {}
-
-    /** Thrown when a concurrent transaction stored one of the request ids first. */
-    public static final class ConcurrentInsert extends RuntimeException {
-        ConcurrentInsert() {
-            super(null, null, false, false);
-        }
-    }
-
-    public Map<String, Stored> find(String orgId, List<String> requestIds) {
-        Map<String, Stored> found = new HashMap<>();
+    public Map<String, StoredEvent> find(String orgId, List<String> requestIds) {
+        Map<String, StoredEvent> found = new HashMap<>();
         jdbc.sql(
                         "select request_id, content_hash, cost_nanos, included_nanos, extra_nanos"
                                 + " from usage_event where org_id = ? and request_id = any(?)")
@@ -47,7 +31,7 @@ public class UsageEvents {
                     String id = rs.getString(1);
                     found.put(
                             id,
-                            new Stored(
+                            new StoredEvent(
                                     rs.getString(2),
                                     new Settlement(
                                             id,
@@ -61,11 +45,12 @@ public class UsageEvents {
 
     /**
      * One statement for all events (the columns as arrays, unnested), so PostgreSQL plans and runs
-     * one insert instead of one per event; a row already there means a concurrent insert.
+     * one insert instead of one per event. Answers {@code false} when a row was already there: a
+     * concurrent transaction stored one of these request ids first, and this one must roll back.
      */
-    public void insertAll(String orgId, List<NewEvent> events, Instant receivedAt) {
+    public boolean insertAll(String orgId, List<NewEvent> events, Instant receivedAt) {
         if (events.isEmpty()) {
-            return;
+            return true;
         }
         int n = events.size();
         String[] requestIds = new String[n];
@@ -144,8 +129,6 @@ public class UsageEvents {
                                 numbers[8],
                                 hashes)
                         .update();
-        if (inserted != n) {
-            throw new ConcurrentInsert();
-        }
+        return inserted == n;
     }
 }

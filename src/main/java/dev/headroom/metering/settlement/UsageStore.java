@@ -1,5 +1,10 @@
 package dev.headroom.metering.settlement;
 
+import dev.headroom.core.Invariant;
+import dev.headroom.metering.rules.SettlementRows.DailyKey;
+import dev.headroom.metering.rules.SettlementRows.DailySum;
+import dev.headroom.metering.rules.SettlementRows.MemberPeriod;
+import dev.headroom.metering.rules.SettlementRows.SpendDelta;
 import dev.headroom.metering.rules.WindowUsage;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -60,14 +65,16 @@ public class UsageStore {
         if (rows.isEmpty()) {
             return;
         }
-        batch.batchUpdate(
-                """
-                insert into usage_window (org_id, member_id, window_name, started_at, used_nanos)
-                values (?, ?, ?, ?, ?)
-                on conflict (org_id, member_id, window_name)
-                do update set started_at = excluded.started_at, used_nanos = excluded.used_nanos
-                """,
-                rows);
+        int[] windowsWritten =
+                batch.batchUpdate(
+                        """
+                        insert into usage_window (org_id, member_id, window_name, started_at, used_nanos)
+                        values (?, ?, ?, ?, ?)
+                        on conflict (org_id, member_id, window_name)
+                        do update set started_at = excluded.started_at, used_nanos = excluded.used_nanos
+                        """,
+                        rows);
+        rowsWritten(windowsWritten, rows.size(), "a window row per window given");
     }
 
     public long memberExtraNanos(String orgId, String memberId, String period) {
@@ -100,14 +107,12 @@ public class UsageStore {
                 .orElse(0L);
     }
 
-    /** One row of member spend: a member's billing period. */
-    public record MemberPeriod(String memberId, String period) {}
-
     /**
      * Adds to members' spend, one statement for all of them, and returns each member's extra spend
-     * of the period after it. Each delta is {@code [includedNanos, extraNanos]}.
+     * of the period after it.
      */
-    public Map<MemberPeriod, Long> addMemberSpend(String orgId, Map<MemberPeriod, long[]> deltas) {
+    public Map<MemberPeriod, Long> addMemberSpend(
+            String orgId, Map<MemberPeriod, SpendDelta> deltas) {
         Map<MemberPeriod, Long> after = new HashMap<>();
         if (deltas.isEmpty()) {
             return after;
@@ -127,16 +132,17 @@ public class UsageStore {
                         orgId,
                         deltas.keySet().stream().map(MemberPeriod::memberId).toArray(String[]::new),
                         deltas.keySet().stream().map(MemberPeriod::period).toArray(String[]::new),
-                        deltas.values().stream().mapToLong(d -> d[0]).toArray(),
-                        deltas.values().stream().mapToLong(d -> d[1]).toArray())
+                        deltas.values().stream().mapToLong(SpendDelta::includedNanos).toArray(),
+                        deltas.values().stream().mapToLong(SpendDelta::extraNanos).toArray())
                 .query(rs -> {
                     after.put(new MemberPeriod(rs.getString(1), rs.getString(2)), rs.getLong(3));
                 });
+        Invariant.holds(after.size() == deltas.size(), "a member spend row per delta given");
         return after;
     }
 
     /** Adds to the org's spend of a period and returns its extra spend after it. */
-    public long addOrgSpend(String orgId, String period, long includedNanos, long extraNanos) {
+    public long addOrgSpend(String orgId, String period, SpendDelta delta) {
         return jdbc.sql(
                         """
                         insert into org_period_spend (org_id, period, included_nanos, extra_nanos)
@@ -146,21 +152,13 @@ public class UsageStore {
                           extra_nanos = org_period_spend.extra_nanos + excluded.extra_nanos
                         returning extra_nanos
                         """)
-                .params(orgId, period, includedNanos, extraNanos)
+                .params(orgId, period, delta.includedNanos(), delta.extraNanos())
                 .query(Long.class)
                 .single();
     }
 
-    /** One row of the daily aggregates: a member's usage of one product and model on one day. */
-    public record DailyKey(
-            java.time.LocalDate day,
-            String memberId,
-            String seatType,
-            String product,
-            String model) {}
-
     /** Adds per-batch sums to {@code usage_daily}: requests, included, extra, six token counts. */
-    public void addDaily(String orgId, Map<DailyKey, long[]> sums) {
+    public void addDaily(String orgId, Map<DailyKey, DailySum> sums) {
         List<Object[]> rows = new java.util.ArrayList<>(sums.size());
         sums.forEach((k, v) ->
                 rows.add(
@@ -171,33 +169,43 @@ public class UsageStore {
                             k.seatType(),
                             k.product(),
                             k.model(),
-                            v[0],
-                            v[1],
-                            v[2],
-                            v[3],
-                            v[4],
-                            v[5],
-                            v[6],
-                            v[7],
-                            v[8]
+                            v.requests(),
+                            v.includedNanos(),
+                            v.extraNanos(),
+                            v.inputTokens(),
+                            v.outputTokens(),
+                            v.cacheWrite5mTokens(),
+                            v.cacheWrite1hTokens(),
+                            v.cacheReadTokens(),
+                            v.webSearchRequests()
                         }));
-        batch.batchUpdate(
-                """
-                insert into usage_daily (org_id, day, member_id, seat_type, product, model, requests,
-                  included_nanos, extra_nanos, input_tokens, output_tokens, cache_write_5m_tokens,
-                  cache_write_1h_tokens, cache_read_tokens, web_search_requests)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (org_id, day, member_id, seat_type, product, model) do update set
-                  requests = usage_daily.requests + excluded.requests,
-                  included_nanos = usage_daily.included_nanos + excluded.included_nanos,
-                  extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,
-                  input_tokens = usage_daily.input_tokens + excluded.input_tokens,
-                  output_tokens = usage_daily.output_tokens + excluded.output_tokens,
-                  cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
-                  cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-                  cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,
-                  web_search_requests = usage_daily.web_search_requests + excluded.web_search_requests
-                """,
-                rows);
+        int[] dailyWritten =
+                batch.batchUpdate(
+                        """
+                        insert into usage_daily (org_id, day, member_id, seat_type, product, model, requests,
+                          included_nanos, extra_nanos, input_tokens, output_tokens, cache_write_5m_tokens,
+                          cache_write_1h_tokens, cache_read_tokens, web_search_requests)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        on conflict (org_id, day, member_id, seat_type, product, model) do update set
+                          requests = usage_daily.requests + excluded.requests,
+                          included_nanos = usage_daily.included_nanos + excluded.included_nanos,
+                          extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,
+                          input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+                          output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+                          cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                          cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                          cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,
+                          web_search_requests = usage_daily.web_search_requests + excluded.web_search_requests
+                        """,
+                        rows);
+        rowsWritten(dailyWritten, rows.size(), "a daily row per sum given");
+    }
+
+    /** Every statement of a batch wrote its one row (or the driver could not say). */
+    private static void rowsWritten(int[] counts, int expected, String invariant) {
+        Invariant.holds(counts.length == expected, invariant);
+        for (int count : counts) {
+            Invariant.holds(count == 1 || count == java.sql.Statement.SUCCESS_NO_INFO, invariant);
+        }
     }
 }

@@ -97,7 +97,8 @@ public class HotPathController {
     public SettlementJson usage(Caller caller, @RequestBody UsageRequest body) {
         requireOrg(body.orgId());
         caller.requireService(body.orgId());
-        return SettlementJson.of(settlements.settle(body.toReport()));
+        return SettlementJson.of(
+                SettlementRefusals.settledOrThrow(settlements.settle(body.toReport())).getFirst());
     }
 
     @PostMapping("/usage:batch")
@@ -113,7 +114,9 @@ public class HotPathController {
         caller.requireService(orgId);
         List<UsageReport> reports = body.items().stream().map(UsageRequest::toReport).toList();
         return new SettlementBatch(
-                settlements.settleAll(reports).stream().map(SettlementJson::of).toList());
+                SettlementRefusals.settledOrThrow(settlements.settleAll(reports)).stream()
+                        .map(SettlementJson::of)
+                        .toList());
     }
 
     private static void requireOrg(String orgId) {

@@ -47,93 +47,27 @@ class AdmissionPolicyTest {
     }
 
     static AdmissionInput with(AdmissionInput in, List<WindowState> windows) {
-        return new AdmissionInput(
-                in.plan(),
-                in.orgSuspended(),
-                windows,
-                in.extraUsageEligible(),
-                in.memberCap(),
-                in.memberMtdNanos(),
-                in.orgCapNanos(),
-                in.orgMtdNanos(),
-                in.balanceNanos(),
-                in.periodEnd(),
-                in.requestLink());
+        return AdmissionInputBuilder.from(in).windows(windows).build();
     }
 
     static AdmissionInput eligible(AdmissionInput in, boolean eligible) {
-        return new AdmissionInput(
-                in.plan(),
-                in.orgSuspended(),
-                in.windows(),
-                eligible,
-                in.memberCap(),
-                in.memberMtdNanos(),
-                in.orgCapNanos(),
-                in.orgMtdNanos(),
-                in.balanceNanos(),
-                in.periodEnd(),
-                in.requestLink());
+        return AdmissionInputBuilder.from(in).eligible(eligible).build();
     }
 
     static AdmissionInput memberCap(AdmissionInput in, EffectiveCap cap, long mtd) {
-        return new AdmissionInput(
-                in.plan(),
-                in.orgSuspended(),
-                in.windows(),
-                in.extraUsageEligible(),
-                cap,
-                mtd,
-                in.orgCapNanos(),
-                in.orgMtdNanos(),
-                in.balanceNanos(),
-                in.periodEnd(),
-                in.requestLink());
+        return AdmissionInputBuilder.from(in).memberCap(cap, mtd).build();
     }
 
     static AdmissionInput orgCap(AdmissionInput in, Long cap, long mtd) {
-        return new AdmissionInput(
-                in.plan(),
-                in.orgSuspended(),
-                in.windows(),
-                in.extraUsageEligible(),
-                in.memberCap(),
-                in.memberMtdNanos(),
-                cap,
-                mtd,
-                in.balanceNanos(),
-                in.periodEnd(),
-                in.requestLink());
+        return AdmissionInputBuilder.from(in).orgCap(cap, mtd).build();
     }
 
     static AdmissionInput balance(AdmissionInput in, Long balance) {
-        return new AdmissionInput(
-                in.plan(),
-                in.orgSuspended(),
-                in.windows(),
-                in.extraUsageEligible(),
-                in.memberCap(),
-                in.memberMtdNanos(),
-                in.orgCapNanos(),
-                in.orgMtdNanos(),
-                balance,
-                in.periodEnd(),
-                in.requestLink());
+        return AdmissionInputBuilder.from(in).balance(balance).build();
     }
 
     static AdmissionInput plan(AdmissionInput in, Plan plan, boolean suspended) {
-        return new AdmissionInput(
-                plan,
-                suspended,
-                in.windows(),
-                in.extraUsageEligible(),
-                in.memberCap(),
-                in.memberMtdNanos(),
-                in.orgCapNanos(),
-                in.orgMtdNanos(),
-                in.balanceNanos(),
-                in.periodEnd(),
-                in.requestLink());
+        return AdmissionInputBuilder.from(in).plan(plan, suspended).build();
     }
 
     @Test
@@ -290,18 +224,7 @@ class AdmissionPolicyTest {
     }
 
     static AdmissionInput link(AdmissionInput in, RequestLink link) {
-        return new AdmissionInput(
-                in.plan(),
-                in.orgSuspended(),
-                in.windows(),
-                in.extraUsageEligible(),
-                in.memberCap(),
-                in.memberMtdNanos(),
-                in.orgCapNanos(),
-                in.orgMtdNanos(),
-                in.balanceNanos(),
-                in.periodEnd(),
-                link);
+        return AdmissionInputBuilder.from(in).requestLink(link).build();
     }
 
     @Test

@@ -1,0 +1,133 @@
+package dev.headroom.metering.settlement;
+
+import dev.headroom.core.BillingPeriod;
+import dev.headroom.core.Money;
+import dev.headroom.core.StateChanges;
+import dev.headroom.credits.AutoReloads;
+import dev.headroom.credits.BalanceLedger;
+import dev.headroom.metering.ExtraSpendSettled;
+import dev.headroom.metering.rules.ExtraUsageSettings;
+import dev.headroom.metering.rules.SettlementPlan;
+import dev.headroom.metering.rules.SettlementRows.BalanceDebit;
+import dev.headroom.metering.rules.SettlementRows.MemberPeriod;
+import dev.headroom.metering.rules.SettlementRows.NewEvent;
+import dev.headroom.organization.Member;
+import dev.headroom.organization.Org;
+import dev.headroom.organization.Plan;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Applies a {@link SettlementPlan} in the caller's transaction, one statement per table where it
+ * can: events, daily sums, windows, member and org spend, the Team balance's debits (and a reload
+ * that a crossing starts, XU-6). Spend that reached a cap is announced for the alerts (EX-8).
+ */
+@Component
+public class SettlementWriter {
+    private final UsageEvents events;
+    private final UsageStore usage;
+    private final BalanceLedger ledger;
+    private final AutoReloads autoReloads;
+    private final StateChanges changes;
+    private final ApplicationEventPublisher spendEvents;
+
+    public SettlementWriter(
+            UsageEvents events,
+            UsageStore usage,
+            BalanceLedger ledger,
+            AutoReloads autoReloads,
+            StateChanges changes,
+            ApplicationEventPublisher spendEvents) {
+        this.events = events;
+        this.usage = usage;
+        this.ledger = ledger;
+        this.autoReloads = autoReloads;
+        this.changes = changes;
+        this.spendEvents = spendEvents;
+    }
+
+    /**
+     * Writes the plan, received at the org's {@code now}. Answers {@code false}, having written
+     * nothing else, when a concurrent transaction stored one of its request ids first: the caller
+     * rolls back and plans again, and the replay is answered from the stored row.
+     */
+    public boolean apply(
+            Org org,
+            SettlementPlan plan,
+            Map<String, Member> members,
+            ExtraUsageSettings settings,
+            Instant now) {
+        if (plan.events().isEmpty()) {
+            return true;
+        }
+        tellStateChanged(org, plan.events());
+        if (!events.insertAll(org.id(), plan.events(), now)) {
+            return false;
+        }
+        usage.addDaily(org.id(), plan.daily());
+        usage.saveWindows(org.id(), plan.windowWrites());
+        String currentPeriod = BillingPeriod.containing(now, org.timeZone()).key();
+        Map<MemberPeriod, Long> memberAfter = usage.addMemberSpend(org.id(), plan.memberSpend());
+        plan.memberSpend()
+                .forEach((key, delta) -> {
+                    if (delta.extraNanos() > 0 && key.period().equals(currentPeriod)) {
+                        long after = memberAfter.get(key);
+                        spendEvents.publishEvent(
+                                new ExtraSpendSettled(
+                                        org.id(),
+                                        key.memberId(),
+                                        key.period(),
+                                        after - delta.extraNanos(),
+                                        after,
+                                        settings.capOf(org.plan(), members.get(key.memberId()))
+                                                .capNanos()));
+                    }
+                });
+        plan.orgSpend()
+                .forEach((period, delta) -> {
+                    long after = usage.addOrgSpend(org.id(), period, delta);
+                    if (delta.extraNanos() > 0 && period.equals(currentPeriod)) {
+                        spendEvents.publishEvent(
+                                new ExtraSpendSettled(
+                                        org.id(),
+                                        null,
+                                        period,
+                                        after - delta.extraNanos(),
+                                        after,
+                                        settings.spendLimitNanos()));
+                    }
+                });
+        if (org.plan() == Plan.TEAM && !plan.debits().isEmpty()) {
+            debit(org, plan, now);
+        }
+        return true;
+    }
+
+    /** Before the writes: told when the transaction ends, before anyone is answered (XU-18). */
+    private void tellStateChanged(Org org, List<NewEvent> written) {
+        changes.orgChanged(org.id());
+        written.stream()
+                .map(e -> e.report().memberId())
+                .distinct()
+                .forEach(id -> changes.memberChanged(org.id(), id));
+    }
+
+    /** XU-19: extra usage is debited from the prepaid balance; a reload may start (XU-6). */
+    private void debit(Org org, SettlementPlan plan, Instant now) {
+        List<BalanceLedger.NewEntry> entries =
+                plan.debits().stream()
+                        .map((BalanceDebit d) ->
+                                new BalanceLedger.NewEntry(
+                                        d.at(),
+                                        "USAGE",
+                                        Money.ofNanos(-d.amountNanos()),
+                                        d.requestId(),
+                                        d.memberId()))
+                        .toList();
+        long after = ledger.appendAll(org.id(), entries).nanos();
+        autoReloads.afterDebits(org, after + plan.debitTotalNanos(), after, now);
+    }
+}
