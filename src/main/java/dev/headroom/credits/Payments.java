@@ -86,13 +86,51 @@ public class Payments {
         this.maxAttempts = maxAttempts;
     }
 
-    public record Outcome(Receipt receipt, boolean replayed) {}
+    /**
+     * What a purchase came to, as a value: {@code replayed} when its {@code Idempotency-Key} was
+     * seen before. The edges map {@link NotPaid} with {@link #refusalOf}.
+     */
+    public sealed interface Outcome {
+        Receipt receipt();
+
+        boolean replayed();
+    }
+
+    /** Charged: the credit is in the ledger. */
+    public record Paid(Receipt receipt, boolean replayed) implements Outcome {}
+
+    /** Declined, failed, or no definite answer yet (pending: retried in the background). */
+    public record NotPaid(Receipt receipt, boolean replayed) implements Outcome {}
 
     /**
-     * A purchase by an owner: charged now, answered with the receipt. A declined charge is a 402
-     * {@code PAYMENT_DECLINED}; no definite answer is a 502 {@code PAYMENT_PENDING} (the payment is
-     * completed later, or by sending the same {@code Idempotency-Key} again).
+     * The API's answer to a purchase that was not paid: 402 {@code PAYMENT_DECLINED} or {@code
+     * PAYMENT_FAILED}, or 502 {@code PAYMENT_PENDING} when the provider gave no definite answer
+     * (the payment is completed later, or by sending the same {@code Idempotency-Key} again).
      */
+    public static ApiException refusalOf(NotPaid notPaid) {
+        Receipt receipt = notPaid.receipt();
+        return switch (receipt.status()) {
+            case DECLINED ->
+                    new ApiException(
+                            402,
+                            "PAYMENT_DECLINED",
+                            "The payment was declined: " + receipt.failureReason());
+            case FAILED ->
+                    new ApiException(
+                            402,
+                            "PAYMENT_FAILED",
+                            "The payment failed: " + receipt.failureReason());
+            case PENDING, SUCCEEDED ->
+                    new ApiException(
+                            502,
+                            "PAYMENT_PENDING",
+                            "The payment provider gave no definite answer; Headroom retries payment "
+                                    + receipt.id()
+                                    + " and credits it once it succeeds. Send the same Idempotency-Key to see the outcome.");
+        };
+    }
+
+    /** A purchase by an owner: charged now, answered with the receipt. */
     public Outcome purchase(Org org, Money amount, String idempotencyKey, String actor) {
         if (org.plan() != Plan.TEAM) {
             throw ApiException.planNotSupported(
@@ -118,7 +156,7 @@ public class Payments {
                     previous.status() == PaymentStatus.PENDING && claim(org.id(), previous.id())
                             ? process(org.id(), previous.id(), minor)
                             : previous;
-            return new Outcome(answer(receipt), true);
+            return outcome(receipt, true);
         }
         String id = Ids.newId("pay");
         Instant now = orgs.now(org);
@@ -126,7 +164,7 @@ public class Payments {
             insertPending(org, id, PaymentKind.PURCHASE, amount, idempotencyKey, now, true);
             audit.record(org.id(), now, actor, "credits.purchase", id, null, amount);
         });
-        return new Outcome(answer(process(org.id(), id, minor)), false);
+        return outcome(process(org.id(), id, minor), false);
     }
 
     /** Starts a reload inside the caller's (settlement) transaction; charged after it commits. */
@@ -349,27 +387,10 @@ public class Payments {
         }
     }
 
-    private static Receipt answer(Receipt receipt) {
-        return switch (receipt.status()) {
-            case SUCCEEDED -> receipt;
-            case DECLINED ->
-                    throw new ApiException(
-                            402,
-                            "PAYMENT_DECLINED",
-                            "The payment was declined: " + receipt.failureReason());
-            case FAILED ->
-                    throw new ApiException(
-                            402,
-                            "PAYMENT_FAILED",
-                            "The payment failed: " + receipt.failureReason());
-            case PENDING ->
-                    throw new ApiException(
-                            502,
-                            "PAYMENT_PENDING",
-                            "The payment provider gave no definite answer; Headroom retries payment "
-                                    + receipt.id()
-                                    + " and credits it once it succeeds. Send the same Idempotency-Key to see the outcome.");
-        };
+    private static Outcome outcome(Receipt receipt, boolean replayed) {
+        return receipt.status() == PaymentStatus.SUCCEEDED
+                ? new Paid(receipt, replayed)
+                : new NotPaid(receipt, replayed);
     }
 
     static long minorUnits(Org org, Money amount) {

@@ -107,7 +107,10 @@ public class ExtraUsageSettingsService {
                                 + org.plan()
                                 + " is billed in arrears.");
             }
-            payments.purchase(org, initialPurchase, idempotencyKey, actor);
+            if (payments.purchase(org, initialPurchase, idempotencyKey, actor)
+                    instanceof Payments.NotPaid notPaid) {
+                throw Payments.refusalOf(notPaid);
+            }
         }
         return tx.execute(status -> switchOn(orgId, enabled, scope, actor));
     }

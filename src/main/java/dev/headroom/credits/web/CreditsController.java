@@ -130,6 +130,9 @@ public class CreditsController {
                         Amounts.positive("amount", body.amount()),
                         idempotencyKey,
                         caller.actor());
+        if (outcome instanceof Payments.NotPaid notPaid) {
+            throw Payments.refusalOf(notPaid);
+        }
         return ResponseEntity.status(outcome.replayed() ? 200 : 201)
                 .body(ReceiptJson.of(outcome.receipt()));
     }
