@@ -288,22 +288,23 @@ public class ApiKeyService {
                 .orElse(null);
     }
 
-    /** Writes lastUsedAt when the stored one is a minute old or more: one write a key a minute. */
+    /**
+     * Writes lastUsedAt when the stored one is a minute old or more: one write a key a minute. The
+     * common case only reads the map, so the many requests of one busy key never queue on it.
+     */
     private void recordUse(KeyGrant grant, Instant now) {
-        boolean[] due = {false};
+        Instant written = lastUsedWritten.get(grant.keyId());
+        if (written != null && now.isBefore(written.plus(LAST_USED_PRECISION))) {
+            return;
+        }
         if (lastUsedWritten.size() >= KeyCache.KEYS_MAX) {
             lastUsedWritten.clear();
         }
-        lastUsedWritten.compute(
-                grant.keyId(),
-                (id, written) -> {
-                    if (written != null && now.isBefore(written.plus(LAST_USED_PRECISION))) {
-                        return written;
-                    }
-                    due[0] = true;
-                    return now;
-                });
-        if (!due[0]) {
+        boolean mine =
+                written == null
+                        ? lastUsedWritten.putIfAbsent(grant.keyId(), now) == null
+                        : lastUsedWritten.replace(grant.keyId(), written, now);
+        if (!mine) {
             return;
         }
         try {

@@ -52,6 +52,12 @@ class LoadBenchmark {
 
         static Server startWithHeap(String maxHeap, String... extra)
                 throws IOException, InterruptedException {
+            return startFrom(System.getProperty("java.class.path"), maxHeap, extra);
+        }
+
+        /** The server built from {@code classpath} (another commit's, for a before/after run). */
+        static Server startFrom(String classpath, String maxHeap, String... extra)
+                throws IOException, InterruptedException {
             Path data = Files.createTempDirectory("headroom-load");
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -66,7 +72,7 @@ class LoadBenchmark {
                                     // e.g. -XX:StartFlightRecording:filename=load.jfr to profile
                                     System.getProperty("headroom.load.jvm", "-Dheadroom.load=1"),
                                     "-cp",
-                                    System.getProperty("java.class.path"),
+                                    classpath,
                                     "dev.headroom.HeadroomApplication",
                                     "--server.port=" + port,
                                     "--headroom.data-dir=" + data,
@@ -177,6 +183,92 @@ class LoadBenchmark {
      * The JIT and the pools warm up on every endpoint before anything is measured (on an org of its
      * own), so that the first phase is not measured on a cold server.
      */
+    /**
+     * The same phases against two builds, one after the other, on this machine in one run: the
+     * classpath of {@code headroom.load.before-classpath} and this build ({@code bench/compare.sh}
+     * builds the other commit). Results in {@code target/bench/compare.txt}, with the ratios.
+     */
+    @Test
+    void compare() throws Exception {
+        String before = System.getProperty("headroom.load.before-classpath");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                before != null, "set headroom.load.before-classpath (bench/compare.sh does)");
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .executor(Executors.newVirtualThreadPerTaskExecutor())
+                        .build();
+        AtomicLong ids = new AtomicLong();
+        java.util.Map<String, List<String>> results = new java.util.LinkedHashMap<>();
+        results.put("before", phases(Server.startFrom(before, "1g"), http, ids));
+        results.put("after", phases(Server.start(), http, ids));
+        List<String> out = new ArrayList<>();
+        out.add(
+                "date "
+                        + Instant.now().toString().substring(0, 10)
+                        + ", "
+                        + Runtime.getRuntime().availableProcessors()
+                        + " cores, "
+                        + CLIENTS
+                        + " closed-loop clients, "
+                        + PHASE.toSeconds()
+                        + " s per phase, fsync on; before = "
+                        + System.getProperty("headroom.load.before-name", "the other build"));
+        for (int i = 0; i < results.get("after").size(); i++) {
+            String b = results.get("before").get(i);
+            String a = results.get("after").get(i);
+            out.add("before " + b);
+            out.add("after  " + a + "   (after/before " + ratio(a, b) + ")");
+        }
+        Path result = Path.of("target/bench/compare.txt");
+        Files.createDirectories(result.getParent());
+        Files.write(result, out);
+        out.forEach(System.out::println);
+    }
+
+    private List<String> phases(Server server, HttpClient http, AtomicLong ids) throws Exception {
+        try (server) {
+            String base = server.base();
+            Api operator = new Api(base, OPERATOR);
+            Target hot = org(operator, 1_000);
+            List<Target> many = orgs(operator);
+            warmUp(http, base, operator, ids);
+            return List.of(
+                    run("HTTP floor: GET /ping", http, n -> get(base + "/ping")),
+                    run("admissions, 1 org x 1,000 members", http, n -> admission(base, hot, n)),
+                    run(
+                            "admissions, 100 orgs x 10 members",
+                            http,
+                            n -> admission(base, many.get(n % 100), n / 100)),
+                    run(
+                            "POST /usage, 1 org x 1,000 members",
+                            http,
+                            n -> usage(base, hot, ids.incrementAndGet(), n, 1)),
+                    run(
+                            "POST /usage, 100 orgs x 10 members",
+                            http,
+                            n -> overOrgs(base, many, ids, n, 1)),
+                    run(
+                            "POST /usage:batch of 100, 1 org (per event)",
+                            http,
+                            n -> usage(base, hot, ids.incrementAndGet(), n, BATCH)));
+        }
+    }
+
+    /** The throughput of line {@code after} over that of line {@code before} ("N req/s"). */
+    private static String ratio(String after, String before) {
+        java.util.regex.Pattern rate = java.util.regex.Pattern.compile("([0-9,]+) (req|events)/s");
+        java.util.regex.Matcher a = rate.matcher(after);
+        java.util.regex.Matcher b = rate.matcher(before);
+        if (!a.find() || !b.find()) {
+            return "?";
+        }
+        double ratio =
+                Double.parseDouble(a.group(1).replace(",", ""))
+                        / Double.parseDouble(b.group(1).replace(",", ""));
+        return String.format(java.util.Locale.ROOT, "%.2f", ratio);
+    }
+
     private void warmUp(HttpClient http, String base, Api operator, AtomicLong ids)
             throws Exception {
         Target warm = org(operator, 100);
