@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Before/after load run: the hot-path phases of bench/load.sh against the build of REV (default the
 # commit before issue 13's work) and against this checkout, one after the other in one run.
-# Writes target/bench/compare.txt. SECONDS_PER_PHASE and CLIENTS tune it like load.sh.
+# Writes target/bench/compare.txt. SECONDS_PER_PHASE, CLIENTS and ONLY tune it like load.sh;
+# AFTER_FIRST=true runs this checkout first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -15,6 +16,6 @@ trap 'git worktree remove --force "$BEFORE"' EXIT
 CP="$BEFORE/target/classes:$(cat "$BEFORE/target/cp.txt")"
 ./mvnw -B -q -ntp test -Dtest='LoadBenchmark#compare' -Dheadroom.load.before-classpath="$CP" \
   -Dheadroom.load.before-name="$(git rev-parse --short "$REV")" \
-  -Dheadroom.load.clients="${CLIENTS:-64}" -Dheadroom.load.seconds="${SECONDS_PER_PHASE:-15}" \
+  -Dheadroom.load.clients="${CLIENTS:-64}" -Dheadroom.load.seconds="${SECONDS_PER_PHASE:-15}" -Dheadroom.load.only="${ONLY:-}" -Dheadroom.load.after-first="${AFTER_FIRST:-false}" \
   -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true
 cat target/bench/compare.txt

@@ -6,13 +6,11 @@ import dev.headroom.credits.AutoReloads;
 import dev.headroom.credits.Payments;
 import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Role;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * "Organisation settings > Usage", the Team balance: buying credits and auto-reload (XU-5, XU-6).
@@ -36,15 +34,11 @@ class BalanceForms extends UsageSettingsForms {
     String buyCredits(
             @ModelAttribute("viewer") Viewer viewer,
             @RequestParam(name = "amount", required = false) String amount,
-            @RequestParam(name = "idempotencyKey", required = false) String idempotencyKey,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @RequestParam(name = "idempotencyKey", required = false) String idempotencyKey) {
         return change(
-                request,
                 viewer,
                 new Dialog("buy-credits", null, null, amount),
                 Role.OWNER,
-                flash,
                 () -> {
                     var outcome =
                             payments.purchase(
@@ -66,15 +60,11 @@ class BalanceForms extends UsageSettingsForms {
             @ModelAttribute("viewer") Viewer viewer,
             @RequestParam(name = "enabled", defaultValue = "false") boolean enabled,
             @RequestParam(name = "threshold", required = false) String threshold,
-            @RequestParam(name = "amount", required = false) String amount,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @RequestParam(name = "amount", required = false) String amount) {
         return change(
-                request,
                 viewer,
                 new Dialog("auto-reload", null, null, amount),
                 Role.OWNER,
-                flash,
                 () -> {
                     autoReloads.configure(
                             viewer.org().id(),

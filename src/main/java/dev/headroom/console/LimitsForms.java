@@ -9,14 +9,12 @@ import dev.headroom.metering.rules.ExtraUsageScope;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.Role;
 import dev.headroom.organization.SeatType;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * "Organisation settings > Usage", its extra-usage switch and spend limits (XU-8, XU-9, XU-11,
@@ -38,15 +36,11 @@ class LimitsForms extends UsageSettingsForms {
             @RequestParam("enabled") boolean enabled,
             @RequestParam(name = "scope", required = false) ExtraUsageScope scope,
             @RequestParam(name = "initialPurchase", required = false) String initialPurchase,
-            @RequestParam(name = "idempotencyKey", required = false) String idempotencyKey,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @RequestParam(name = "idempotencyKey", required = false) String idempotencyKey) {
         return change(
-                request,
                 viewer,
                 new Dialog("enable", null, null, initialPurchase),
                 Role.OWNER,
-                flash,
                 () -> {
                     settings.configure(
                             viewer.org().id(),
@@ -66,15 +60,11 @@ class LimitsForms extends UsageSettingsForms {
     String orgLimit(
             @ModelAttribute("viewer") Viewer viewer,
             @RequestParam(name = "amount", required = false) String amount,
-            @RequestParam(name = "unlimited", required = false) String unlimited,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @RequestParam(name = "unlimited", required = false) String unlimited) {
         return change(
-                request,
                 viewer,
                 new Dialog("org-limit", null, null, amount),
                 Role.OWNER,
-                flash,
                 () -> {
                     if (!viewer.org().plan().hasSeats()) {
                         // XU-1: on usage-based plans the org cap is the operator's bound, not an
@@ -92,15 +82,11 @@ class LimitsForms extends UsageSettingsForms {
             @ModelAttribute("viewer") Viewer viewer,
             @PathVariable("seatType") SeatType seatType,
             @RequestParam(name = "amount", required = false) String amount,
-            @RequestParam(name = "unlimited", required = false) String unlimited,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @RequestParam(name = "unlimited", required = false) String unlimited) {
         return change(
-                request,
                 viewer,
                 new Dialog("seat-limit-" + seatType, null, null, amount),
                 Role.OWNER,
-                flash,
                 () -> {
                     Money limit = limit(amount, unlimited);
                     settings.setSeatTypeLimit(
@@ -117,15 +103,11 @@ class LimitsForms extends UsageSettingsForms {
             @ModelAttribute("viewer") Viewer viewer,
             @PathVariable("member") String memberId,
             @RequestParam(name = "amount", required = false) String amount,
-            @RequestParam(name = "unlimited", required = false) String unlimited,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @RequestParam(name = "unlimited", required = false) String unlimited) {
         return change(
-                request,
                 viewer,
                 new Dialog("member-limit", memberId, null, amount),
                 Role.OWNER,
-                flash,
                 () -> {
                     Money limit = limit(amount, unlimited);
                     Member member =
@@ -139,15 +121,11 @@ class LimitsForms extends UsageSettingsForms {
     String memberExtraUsage(
             @ModelAttribute("viewer") Viewer viewer,
             @PathVariable("member") String memberId,
-            @RequestParam("enabled") boolean enabled,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @RequestParam("enabled") boolean enabled) {
         return change(
-                request,
                 viewer,
                 Dialog.NONE,
                 Role.OWNER,
-                flash,
                 () -> {
                     Member member =
                             settings.setMemberExtraUsage(

@@ -7,14 +7,12 @@ import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Role;
 import dev.headroom.requests.ApprovalAction;
 import dev.headroom.requests.ExtraUsageRequests;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * "Organisation settings > Usage", extra-usage requests: the switch and the review (XU-23, XU-25).
@@ -39,16 +37,11 @@ class RequestForms extends UsageSettingsForms {
 
     @PostMapping("/requests-toggle")
     String requestsToggle(
-            @ModelAttribute("viewer") Viewer viewer,
-            @RequestParam("enabled") boolean enabled,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @ModelAttribute("viewer") Viewer viewer, @RequestParam("enabled") boolean enabled) {
         return change(
-                request,
                 viewer,
                 Dialog.NONE,
                 Role.OWNER,
-                flash,
                 () -> {
                     settings.setRequestsEnabled(
                             viewer.org().id(), enabled, viewer.caller().actor());
@@ -63,15 +56,11 @@ class RequestForms extends UsageSettingsForms {
             @ModelAttribute("viewer") Viewer viewer,
             @PathVariable("id") String id,
             @RequestParam(name = "action", required = false) ApprovalAction action,
-            @RequestParam(name = "amount", required = false) String amount,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+            @RequestParam(name = "amount", required = false) String amount) {
         return change(
-                request,
                 viewer,
                 new Dialog("review-requests", id, null, amount),
                 Role.ADMIN,
-                flash,
                 () -> {
                     var approved =
                             requests.approve(
@@ -85,17 +74,11 @@ class RequestForms extends UsageSettingsForms {
     }
 
     @PostMapping("/requests/{id}/dismiss")
-    String dismiss(
-            @ModelAttribute("viewer") Viewer viewer,
-            @PathVariable("id") String id,
-            HttpServletRequest request,
-            RedirectAttributes flash) {
+    String dismiss(@ModelAttribute("viewer") Viewer viewer, @PathVariable("id") String id) {
         return change(
-                request,
                 viewer,
                 new Dialog("review-requests", id, null, null),
                 Role.ADMIN,
-                flash,
                 () -> {
                     var dismissed = requests.dismiss(viewer.org().id(), id, viewer.caller());
                     return "Dismissed the request of " + nameOf(viewer, dismissed.memberId()) + ".";

@@ -8,7 +8,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.function.Supplier;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.servlet.support.RequestContextUtils;
 
 /**
  * What every form of "Organisation settings > Usage" does: check the viewer's role, make the change
@@ -30,17 +32,14 @@ abstract class UsageSettingsForms {
      * the viewer has {@code role} (owners change settings, admins review requests), makes it, and
      * shows what it did on the next page.
      */
-    static String change(
-            HttpServletRequest request,
-            Viewer viewer,
-            UsageSettingsPage.Dialog dialog,
-            Role role,
-            RedirectAttributes flash,
-            Supplier<String> makeChange) {
+    static String change(Viewer viewer, Dialog dialog, Role role, Supplier<String> makeChange) {
+        HttpServletRequest request =
+                ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes())
+                        .getRequest();
         request.setAttribute(VIEWER, viewer);
         request.setAttribute(DIALOG, dialog);
         viewer.caller().requireRole(viewer.org().id(), role);
-        flash.addFlashAttribute("notice", makeChange.get());
+        RequestContextUtils.getOutputFlashMap(request).put("notice", makeChange.get());
         return "redirect:" + UsageSettingsPage.PAGE;
     }
 
@@ -53,7 +52,7 @@ abstract class UsageSettingsForms {
     String refused(
             ApiException e, HttpServletRequest request, HttpServletResponse response, Model model) {
         Viewer viewer = (Viewer) request.getAttribute(VIEWER);
-        UsageSettingsPage.Dialog dialog = (UsageSettingsPage.Dialog) request.getAttribute(DIALOG);
+        Dialog dialog = (Dialog) request.getAttribute(DIALOG);
         response.setStatus(e.status());
         if (viewer == null
                 || dialog == null
@@ -63,9 +62,8 @@ abstract class UsageSettingsForms {
             model.addAttribute("message", e.getMessage());
             return "console/error";
         }
-        UsageSettingsPage.Dialog failed =
-                new UsageSettingsPage.Dialog(
-                        dialog.name(), dialog.memberId(), e.getMessage(), dialog.amount());
+        Dialog failed =
+                new Dialog(dialog.name(), dialog.memberId(), e.getMessage(), dialog.amount());
         // No refused change alters the org or member rows, so the viewer read for this request
         // stands.
         return page.render(viewer, null, 0, failed, model);

@@ -103,58 +103,10 @@ class LoadBenchmark {
     @Test
     void load() throws Exception {
         List<String> out = new ArrayList<>();
-        HttpClient http =
-                HttpClient.newBuilder()
-                        // HTTP/1.1 throughout: the client would otherwise offer an h2c upgrade on
-                        // every GET, which the floor would pay and the POSTs would not.
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .executor(Executors.newVirtualThreadPerTaskExecutor())
-                        .build();
+        HttpClient http = client();
         AtomicLong ids = new AtomicLong();
-        out.add(
-                "date "
-                        + Instant.now().toString().substring(0, 10)
-                        + ", "
-                        + Runtime.getRuntime().availableProcessors()
-                        + " cores, "
-                        + CLIENTS
-                        + " closed-loop clients, "
-                        + PHASE.toSeconds()
-                        + " s per phase, fsync on");
-        try (Server server = Server.start()) {
-            String base = server.base();
-            Api operator = new Api(base, OPERATOR);
-            Target hot = org(operator, 1_000);
-            List<Target> many = orgs(operator);
-            warmUp(http, base, operator, ids);
-            out.add(run("HTTP floor: GET /ping", http, n -> get(base + "/ping")));
-            out.add(run("admissions, 1 org x 1,000 members", http, n -> admission(base, hot, n)));
-            out.add(
-                    run(
-                            "admissions, 100 orgs x 10 members",
-                            http,
-                            n -> admission(base, many.get(n % 100), n / 100)));
-            out.add(
-                    run(
-                            "POST /usage, 1 org x 1,000 members",
-                            http,
-                            n -> usage(base, hot, ids.incrementAndGet(), n, 1)));
-            out.add(
-                    run(
-                            "POST /usage, 100 orgs x 10 members",
-                            http,
-                            n -> overOrgs(base, many, ids, n, 1)));
-            out.add(
-                    run(
-                            "POST /usage:batch of 100, 1 org (per event)",
-                            http,
-                            n -> usage(base, hot, ids.incrementAndGet(), n, BATCH)));
-            out.add(
-                    run(
-                            "POST /usage:batch of 100, 100 orgs (per event)",
-                            http,
-                            n -> overOrgs(base, many, ids, n, BATCH)));
-        }
+        out.add(header(""));
+        out.addAll(phases(Server.start(), http, ids));
         // The naive baseline: the same server, one transaction per single settlement.
         try (Server naive = Server.start("--headroom.benchmark.naive-settlement=true")) {
             String base = naive.base();
@@ -193,27 +145,25 @@ class LoadBenchmark {
         String before = System.getProperty("headroom.load.before-classpath");
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 before != null, "set headroom.load.before-classpath (bench/compare.sh does)");
-        HttpClient http =
-                HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .executor(Executors.newVirtualThreadPerTaskExecutor())
-                        .build();
+        HttpClient http = client();
         AtomicLong ids = new AtomicLong();
         java.util.Map<String, List<String>> results = new java.util.LinkedHashMap<>();
-        results.put("before", phases(Server.startFrom(before, "1g"), http, ids));
-        results.put("after", phases(Server.start(), http, ids));
+        // The order can be turned around, to see whether going second helps or hurts a build.
+        if (Boolean.getBoolean("headroom.load.after-first")) {
+            results.put("after", phases(Server.start(), http, ids));
+            results.put("before", phases(Server.startFrom(before, "1g"), http, ids));
+        } else {
+            results.put("before", phases(Server.startFrom(before, "1g"), http, ids));
+            results.put("after", phases(Server.start(), http, ids));
+        }
         List<String> out = new ArrayList<>();
         out.add(
-                "date "
-                        + Instant.now().toString().substring(0, 10)
-                        + ", "
-                        + Runtime.getRuntime().availableProcessors()
-                        + " cores, "
-                        + CLIENTS
-                        + " closed-loop clients, "
-                        + PHASE.toSeconds()
-                        + " s per phase, fsync on; before = "
-                        + System.getProperty("headroom.load.before-name", "the other build"));
+                header(
+                        "; before = "
+                                + System.getProperty("headroom.load.before-name", "the other build")
+                                + (Boolean.getBoolean("headroom.load.after-first")
+                                        ? ", run second"
+                                        : ", run first")));
         for (int i = 0; i < results.get("after").size(); i++) {
             String b = results.get("before").get(i);
             String a = results.get("after").get(i);
@@ -251,8 +201,36 @@ class LoadBenchmark {
                     run(
                             "POST /usage:batch of 100, 1 org (per event)",
                             http,
-                            n -> usage(base, hot, ids.incrementAndGet(), n, BATCH)));
+                            n -> usage(base, hot, ids.incrementAndGet(), n, BATCH)),
+                    run(
+                            "POST /usage:batch of 100, 100 orgs (per event)",
+                            http,
+                            n -> overOrgs(base, many, ids, n, BATCH)));
         }
+    }
+
+    /**
+     * HTTP/1.1 throughout: the client would otherwise offer an h2c upgrade on every GET, which the
+     * floor would pay and the POSTs would not.
+     */
+    private static HttpClient client() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    private static String header(String more) {
+        return "date "
+                + Instant.now().toString().substring(0, 10)
+                + ", "
+                + Runtime.getRuntime().availableProcessors()
+                + " cores, "
+                + CLIENTS
+                + " closed-loop clients, "
+                + PHASE.toSeconds()
+                + " s per phase, fsync on"
+                + more;
     }
 
     /** The throughput of line {@code after} over that of line {@code before} ("N req/s"). */
