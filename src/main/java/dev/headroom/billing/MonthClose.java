@@ -20,10 +20,12 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * XU-10, XU-27: closes billing periods in order, each in one transaction. An invoice holds the
- * period's extra usage received up to its cutoff (the org's clock at the close), plus late usage of
- * earlier periods received since the previous cutoff as prior-period lines, so every usage event is
- * billed exactly once and a closed invoice never changes. Closing again is a no-op.
+ * XU-10, XU-27: closes billing periods in order, each in one transaction. A close assigns to its
+ * invoice every extra-usage event of its period or an earlier one that no invoice holds yet ({@code
+ * invoice_event}, one row per event, issue 17): the period's own usage, and late usage of earlier
+ * periods as prior-period lines. So every event is billed exactly once — whatever the clocks say,
+ * and however a settlement races the close — and a closed invoice never changes. Closing again is a
+ * no-op.
  */
 @Service
 public class MonthClose {
@@ -124,33 +126,41 @@ public class MonthClose {
             return false;
         }
         Instant cutoff = orgs.now(org);
-        Instant previousCutoff =
-                jdbc.sql("select max(cutoff) from invoice where org_id = ?")
-                        .param(orgId)
-                        .query((rs, n) -> rs.getTimestamp(1))
-                        .optional()
-                        .filter(t -> t != null)
-                        .map(Timestamp::toInstant)
-                        .orElse(Instant.EPOCH);
         int digits = org.minorUnitDigits();
+        String id = Ids.newId("inv");
+        jdbc.sql(
+                        "insert into invoice (org_id, id, period, status, currency, total_nanos, cutoff, closed_at)"
+                                + " values (?, ?, ?, 'ISSUED', ?, 0, ?, ?)")
+                .params(
+                        orgId,
+                        id,
+                        period,
+                        org.currency(),
+                        Timestamp.from(cutoff),
+                        Timestamp.from(clock.instant()))
+                .update();
+        // Assigns and sums in one statement: what this statement cannot see yet (a settlement that
+        // commits after it started) stays unassigned for the next invoice.
         List<UsageSum> sums =
                 jdbc.sql(
                                 """
-                                select member_id, product, model, case when period = ? then null else period end as prior,
-                                       sum(extra_nanos)
-                                from usage_event
-                                where org_id = ? and extra_nanos > 0 and received_at <= ?
-                                  and (period = ? or (period < ? and received_at > ?))
-                                group by member_id, product, model, prior
-                                order by prior nulls first, member_id, product, model
+                                with assigned as (
+                                  insert into invoice_event (org_id, request_id, invoice_id)
+                                  select e.org_id, e.request_id, ?
+                                  from usage_event e
+                                  where e.org_id = ? and e.extra_nanos > 0 and e.period <= ?
+                                    and not exists (select 1 from invoice_event i
+                                                    where i.org_id = e.org_id and i.request_id = e.request_id)
+                                  returning request_id
+                                )
+                                select e.member_id, e.product, e.model,
+                                       case when e.period = ? then null else e.period end as prior,
+                                       sum(e.extra_nanos)
+                                from assigned a join usage_event e on e.org_id = ? and e.request_id = a.request_id
+                                group by e.member_id, e.product, e.model, prior
+                                order by prior nulls first, e.member_id, e.product, e.model
                                 """)
-                        .params(
-                                period,
-                                orgId,
-                                Timestamp.from(cutoff),
-                                period,
-                                period,
-                                Timestamp.from(previousCutoff))
+                        .params(id, orgId, period, period, orgId)
                         .query((rs, n) ->
                                 new UsageSum(
                                         rs.getString(1),
@@ -159,7 +169,6 @@ public class MonthClose {
                                         rs.getString(4),
                                         rs.getLong(5)))
                         .list();
-        String id = Ids.newId("inv");
         long total = 0;
         List<InvoiceLineRow> lines = new ArrayList<>();
         for (UsageSum sum : sums) {
@@ -167,17 +176,9 @@ public class MonthClose {
             total = Math.addExact(total, amount.nanos());
             lines.add(new InvoiceLineRow(sum, amount.nanos()));
         }
-        jdbc.sql(
-                        "insert into invoice (org_id, id, period, status, currency, total_nanos, cutoff, closed_at)"
-                                + " values (?, ?, ?, 'ISSUED', ?, ?, ?, ?)")
-                .params(
-                        orgId,
-                        id,
-                        period,
-                        org.currency(),
-                        total,
-                        Timestamp.from(cutoff),
-                        Timestamp.from(clock.instant()))
+        // Set in the transaction that issues it: no one sees the invoice before its total.
+        jdbc.sql("update invoice set total_nanos = ? where org_id = ? and id = ?")
+                .params(total, orgId, id)
                 .update();
         int lineNo = 0;
         for (InvoiceLineRow line : lines) {

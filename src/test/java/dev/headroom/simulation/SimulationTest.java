@@ -35,6 +35,9 @@ class SimulationTest extends IntegrationTest {
     /** How often each admission answer was seen, to show what the run covered. */
     final Map<String, Integer> seen = new java.util.TreeMap<>();
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     /** One generated operation, replayable against a fresh org. */
     record Op(String kind, int member, long a, long b, int back) {
         @Override
@@ -303,7 +306,49 @@ class SimulationTest extends IntegrationTest {
                 return figures;
             }
         }
-        return null;
+        return team ? null : invoiceMembership(org, model);
+    }
+
+    /**
+     * Issue 17: on an org billed in arrears, every extra-usage event of a closed period is on
+     * exactly one invoice, and the invoices' lines add up to their events' extra cost.
+     */
+    private String invoiceMembership(OrgFixture org, ReferenceModel model) {
+        // Past the next month end, every period the run touched is closed (the close runs when the
+        // test clock moves), so every one of its extra-usage events must be on an invoice.
+        Instant nextMonth =
+                java.time.YearMonth.from(model.now.atZone(model.zone))
+                        .plusMonths(1)
+                        .atDay(1)
+                        .atStartOfDay(model.zone)
+                        .toInstant();
+        org.advance(nextMonth);
+        long unbilled =
+                jdbc.sql(
+                                "select count(*) from usage_event e where e.org_id = ? and e.extra_nanos > 0"
+                                        + " and not exists (select 1 from invoice_event i"
+                                        + " where i.org_id = e.org_id and i.request_id = e.request_id)")
+                        .param(org.id)
+                        .query(Long.class)
+                        .single();
+        long assigned =
+                jdbc.sql(
+                                "select coalesce(sum(e.extra_nanos), 0) from invoice_event i join usage_event e"
+                                        + " on e.org_id = i.org_id and e.request_id = i.request_id where i.org_id = ?")
+                        .param(org.id)
+                        .query(Long.class)
+                        .single();
+        long lines =
+                jdbc.sql("select coalesce(sum(exact_nanos), 0) from invoice_line where org_id = ?")
+                        .param(org.id)
+                        .query(Long.class)
+                        .single();
+        if (unbilled != 0) {
+            return "invoices: " + unbilled + " events of closed periods on no invoice";
+        }
+        return lines == assigned
+                ? null
+                : "invoices: lines " + lines + " against their events' extra " + assigned;
     }
 
     private static String compareSettlement(
