@@ -57,6 +57,7 @@ public class Payments {
     // waits for the recovery job instead (it is already committed, so nothing is lost).
     static final int PAYMENTS_IN_FLIGHT_MAX = 64;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final PaymentMetrics metrics;
     private final java.util.concurrent.Semaphore inFlight =
             new java.util.concurrent.Semaphore(PAYMENTS_IN_FLIGHT_MAX);
 
@@ -70,9 +71,11 @@ public class Payments {
             Clock clock,
             ApplicationEventPublisher events,
             PlatformTransactionManager transactions,
+            PaymentMetrics metrics,
             @Value("${headroom.credits.retry-base:PT10S}") Duration retryBase,
             @Value("${headroom.credits.max-attempts:5}") int maxAttempts) {
         this.jdbc = jdbc;
+        this.metrics = metrics;
         this.provider = provider;
         this.methods = methods;
         this.ledger = ledger;
@@ -318,6 +321,7 @@ public class Payments {
         Instant now = orgs.now(org);
         switch (result) {
             case PaymentProvider.ChargeResult.Succeeded(String reference) -> {
+                metrics.attempt(payment.kind(), "succeeded");
                 Money after =
                         ledger.append(
                                 org.id(), now, payment.kind().name(), payment.amount(), id, null);
@@ -336,10 +340,13 @@ public class Payments {
                                     org.id(), id, true, payment.amount(), after, null));
                 }
             }
-            case PaymentProvider.ChargeResult.Declined(String reason) ->
-                    fail(org, payment, "DECLINED", reason, now);
+            case PaymentProvider.ChargeResult.Declined(String reason) -> {
+                metrics.attempt(payment.kind(), "declined");
+                fail(org, payment, "DECLINED", reason, now);
+            }
             case PaymentProvider.ChargeResult.Unavailable(String reason) -> {
                 int attempts = payment.attempts() + 1;
+                metrics.attempt(payment.kind(), attempts >= maxAttempts ? "failed" : "unavailable");
                 if (attempts >= maxAttempts) {
                     fail(
                             org,

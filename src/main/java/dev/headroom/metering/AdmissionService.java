@@ -15,10 +15,13 @@ import org.springframework.stereotype.Service;
 public class AdmissionService {
     private final PriceBookService prices;
     private final MemberStateReader states;
+    private final MeteringMetrics metrics;
 
-    public AdmissionService(PriceBookService prices, MemberStateReader states) {
+    public AdmissionService(
+            PriceBookService prices, MemberStateReader states, MeteringMetrics metrics) {
         this.prices = prices;
         this.states = states;
+        this.metrics = metrics;
     }
 
     public Admission admit(String orgId, String memberId, String product, String model) {
@@ -31,9 +34,12 @@ public class AdmissionService {
         if (memberId == null) {
             throw ApiException.validation("memberId is required.");
         }
-        return states.read(org, memberId)
-                .map(MemberState::admission)
-                .orElseGet(AdmissionPolicy::memberUnknown);
+        Admission admission =
+                states.read(org, memberId)
+                        .map(MemberState::admission)
+                        .orElseGet(AdmissionPolicy::memberUnknown);
+        metrics.admitted(admission);
+        return admission;
     }
 
     /** The member's admission right now, whatever the model (for the request link). */

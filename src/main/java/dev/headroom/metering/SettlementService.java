@@ -44,6 +44,7 @@ public class SettlementService {
     private final SettlementReads reads;
     private final SettlementWriter writer;
     private final TransactionTemplate tx;
+    private final MeteringMetrics metrics;
     private final GroupCommit<Queued> groups = new GroupCommit<>(REPORTS_PER_GROUP_MAX);
     // The load benchmark's naive baseline: one transaction per call, no group commit.
     private final boolean naiveForBenchmark;
@@ -55,7 +56,9 @@ public class SettlementService {
             SettlementReads reads,
             SettlementWriter writer,
             TransactionTemplate tx,
+            MeteringMetrics metrics,
             @Value("${headroom.benchmark.naive-settlement:false}") boolean naiveForBenchmark) {
+        this.metrics = metrics;
         this.orgs = orgs;
         this.prices = prices;
         this.settings = settings;
@@ -71,7 +74,7 @@ public class SettlementService {
      * with other content) is this report's alone.
      */
     public SettlementOutcome settle(UsageReport report) {
-        return settle(List.of(report), false);
+        return measured(settle(List.of(report), false));
     }
 
     /**
@@ -86,7 +89,12 @@ public class SettlementService {
             return refusedInvalid(
                     "A batch holds at most " + REPORTS_PER_GROUP_MAX + " usage reports.");
         }
-        return settle(reports, true);
+        return measured(settle(reports, true));
+    }
+
+    private SettlementOutcome measured(SettlementOutcome outcome) {
+        metrics.settled(outcome);
+        return outcome;
     }
 
     /** Reports waiting for their group's commit: a single report, or a whole batch. */
@@ -161,7 +169,10 @@ public class SettlementService {
         int races = 0;
         while (!pending.isEmpty()) {
             List<Queued> round = List.copyOf(pending);
-            switch (tx.execute(status -> commitRound(org, round, status))) {
+            var timing = metrics.startGroup();
+            Round outcome = tx.execute(status -> commitRound(org, round, status));
+            metrics.group(round.stream().mapToInt(Queued::weight).sum(), timing);
+            switch (outcome) {
                 case Round.Committed committed -> {
                     answer(round, committed.outcomes());
                     pending.clear();

@@ -1,0 +1,78 @@
+package dev.headroom.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.support.Api;
+import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.Scenario.OrgFixture;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * EX-17: the business metrics are on {@code /actuator/prometheus} with their labels, and each
+ * admission, settlement, group commit and payment moves exactly its own series.
+ */
+class BusinessMetricsTest extends IntegrationTest {
+    static final Instant T0 = Instant.parse("2027-04-12T09:00:00Z");
+
+    static final String INCLUDED =
+            "headroom_admissions_total{decision=\"ALLOWED_INCLUDED\",reason=\"none\"}";
+    static final String UNKNOWN =
+            "headroom_admissions_total{decision=\"DENIED\",reason=\"MEMBER_UNKNOWN\"}";
+    static final String SETTLED =
+            "headroom_settlements_total{outcome=\"settled\",refusal=\"none\"}";
+    static final String DUPLICATE =
+            "headroom_settlements_total{outcome=\"duplicate\",refusal=\"none\"}";
+    static final String CONFLICT =
+            "headroom_settlements_total{outcome=\"refused\",refusal=\"CONFLICT\"}";
+    static final String GROUPS = "headroom_settlement_group_reports_count";
+    static final String COMMITS = "headroom_settlement_commit_seconds_count";
+    static final String PURCHASES =
+            "headroom_payments_total{kind=\"PURCHASE\",outcome=\"succeeded\"}";
+    static final String OUTBOX = "headroom_outbox_depth{kind=\"email\"}";
+
+    Map<String, Double> scrape() {
+        Api.Response metrics = operator().get("/actuator/prometheus");
+        assertThat(metrics.status()).isEqualTo(200);
+        Map<String, Double> values = new HashMap<>();
+        for (String series :
+                new String[] {
+                    INCLUDED, UNKNOWN, SETTLED, DUPLICATE, CONFLICT, GROUPS, COMMITS, PURCHASES,
+                    OUTBOX
+                }) {
+            Matcher m =
+                    Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.E+-]+)$")
+                            .matcher(metrics.raw());
+            values.put(series, m.find() ? Double.parseDouble(m.group(1)) : 0.0);
+        }
+        return values;
+    }
+
+    @Test
+    void EX17_eachBusinessEventMovesItsOwnSeries() {
+        Map<String, Double> before = scrape();
+        OrgFixture org = scenario().org("TEAM", "UTC", T0);
+        org.put("/extra-usage", Map.of("enabled", true, "initialPurchase", "20"));
+        String member = org.member("STANDARD");
+        assertThat(org.decision(member)).isEqualTo("ALLOWED_INCLUDED");
+        assertThat(org.decision("mem_nobody")).isEqualTo("DENIED:MEMBER_UNKNOWN");
+        assertThat(org.report(member, "m-1", T0, 1_000, 100).status()).isEqualTo(200);
+        assertThat(org.report(member, "m-1", T0, 1_000, 100).status()).isEqualTo(200);
+        assertThat(org.report(member, "m-1", T0, 2_000, 100).status()).isEqualTo(409);
+        Map<String, Double> after = scrape();
+
+        assertThat(after.get(INCLUDED) - before.get(INCLUDED)).isEqualTo(1.0);
+        assertThat(after.get(UNKNOWN) - before.get(UNKNOWN)).isEqualTo(1.0);
+        assertThat(after.get(SETTLED) - before.get(SETTLED)).isEqualTo(1.0);
+        assertThat(after.get(DUPLICATE) - before.get(DUPLICATE)).isEqualTo(1.0);
+        assertThat(after.get(CONFLICT) - before.get(CONFLICT)).isEqualTo(1.0);
+        assertThat(after.get(GROUPS) - before.get(GROUPS)).isEqualTo(3.0);
+        assertThat(after.get(COMMITS) - before.get(COMMITS)).isEqualTo(3.0);
+        assertThat(after.get(PURCHASES) - before.get(PURCHASES)).isEqualTo(1.0);
+        assertThat(operator().get("/actuator/prometheus").raw()).contains(OUTBOX);
+    }
+}
