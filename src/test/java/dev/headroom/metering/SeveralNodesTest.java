@@ -79,7 +79,8 @@ class SeveralNodesTest {
                                 "--spring.mail.port=" + smtpPort,
                                 "--headroom.mail.poll-interval=PT0.5S",
                                 "--headroom.mail.retry-base=PT0.2S",
-                                "--headroom.operator-key=" + IntegrationTest.OPERATOR_KEY));
+                                "--headroom.operator-key=" + IntegrationTest.OPERATOR_KEY,
+                                "--headroom.secret-key=" + IntegrationTest.SECRET_KEY));
         args.addAll(List.of(more));
         return new SpringApplicationBuilder(HeadroomApplication.class)
                 .run(args.toArray(String[]::new));

@@ -57,6 +57,12 @@ final class EndpointTable {
                     new Endpoint(
                             "POST", "/api/v1/orgs/{org}/keys", OWNERS, "{\"role\":\"SERVICE\"}"),
                     new Endpoint("GET", "/api/v1/orgs/{org}/keys", OWNERS, null),
+                    new Endpoint("GET", "/api/v1/orgs/{org}/gateway", OWNERS, null),
+                    new Endpoint(
+                            "PUT",
+                            "/api/v1/orgs/{org}/gateway",
+                            OWNERS,
+                            "{\"upstreamUrl\":\"http://127.0.0.1:9\",\"upstreamKey\":\"k\"}"),
                     new Endpoint("DELETE", "/api/v1/orgs/{org}/keys/{id}", OWNERS, null),
                     new Endpoint("DELETE", "/api/v1/orgs/{org}/members/{member}", OWNERS, null),
                     new Endpoint(

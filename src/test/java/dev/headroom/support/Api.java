@@ -31,6 +31,11 @@ public final class Api {
         this.headers = headers;
     }
 
+    /** The key this caller sends. */
+    public String key() {
+        return key;
+    }
+
     public Api as(String otherKey) {
         return new Api(baseUrl, otherKey, headers);
     }

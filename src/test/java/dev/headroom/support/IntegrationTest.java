@@ -20,10 +20,16 @@ import org.springframework.test.context.DynamicPropertySource;
             "headroom.admission.listen=false",
             // As behind the operator's TLS proxy: X-Forwarded-For and -Proto are honoured (EX-15).
             "server.forward-headers-strategy=native",
+            // Owners may point their gateway at this machine's stand-in upstreams (issue 14).
+            "headroom.gateway.allowed-upstreams=http://127.0.0.1",
+            "headroom.secret-key=" + IntegrationTest.SECRET_KEY,
             "headroom.operator-key=" + IntegrationTest.OPERATOR_KEY
         })
 public abstract class IntegrationTest {
     public static final String OPERATOR_KEY = "test-operator-key";
+
+    /** 32 bytes in base64: the tests' key for secrets at rest. */
+    public static final String SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
     /** One SMTP server for every integration test; tests tell their mail apart by recipient. */
     public static final Mailbox MAIL = Mailbox.shared();

@@ -1,0 +1,432 @@
+package dev.headroom.gateway.web;
+
+import dev.headroom.core.ApiException;
+import dev.headroom.core.Ids;
+import dev.headroom.gateway.AnthropicErrors;
+import dev.headroom.gateway.DenialMessages;
+import dev.headroom.gateway.GatewaySettings;
+import dev.headroom.gateway.MessageUsage;
+import dev.headroom.gateway.UpstreamClient;
+import dev.headroom.metering.AdmissionService;
+import dev.headroom.metering.MemberUsageService;
+import dev.headroom.metering.SettlementOutcome;
+import dev.headroom.metering.SettlementService;
+import dev.headroom.metering.rules.Admission;
+import dev.headroom.metering.rules.UsageReport;
+import dev.headroom.organization.ApiKeyService;
+import dev.headroom.organization.Caller;
+import dev.headroom.organization.Org;
+import dev.headroom.organization.OrgService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The Messages API through Headroom (EX-4): a member's key names org and member; admission is
+ * decided in process before the upstream is called; the answer is relayed (a stream event by event,
+ * flushed as each arrives) and its usage settled in process before the answer's last bytes go out —
+ * the JSON body, or a stream's {@code message_stop} — so a crash never leaves a served request
+ * unbilled. A client that goes away mid-stream leaves the upstream call running to its final usage,
+ * which is settled.
+ */
+@RestController
+public class MessagesProxy {
+    private static final Logger log = LoggerFactory.getLogger(MessagesProxy.class);
+    private static final String PRODUCT_HEADER = "x-headroom-product";
+
+    private final ApiKeyService keys;
+    private final AdmissionService admissions;
+    private final MemberUsageService usage;
+    private final SettlementService settlements;
+    private final GatewaySettings gateways;
+    private final UpstreamClient upstream;
+    private final OrgService orgs;
+    private final ObjectMapper json;
+
+    public MessagesProxy(
+            ApiKeyService keys,
+            AdmissionService admissions,
+            MemberUsageService usage,
+            SettlementService settlements,
+            GatewaySettings gateways,
+            UpstreamClient upstream,
+            OrgService orgs,
+            ObjectMapper json) {
+        this.keys = keys;
+        this.admissions = admissions;
+        this.usage = usage;
+        this.settlements = settlements;
+        this.gateways = gateways;
+        this.upstream = upstream;
+        this.orgs = orgs;
+        this.json = json;
+    }
+
+    /** One member's request on its way: who, for which product and model, since when. */
+    private record Call(Caller.OrgKey member, Org org, String product, String model, Instant at) {}
+
+    @PostMapping("/v1/messages")
+    public void messages(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Caller.OrgKey member = authenticate(request, response);
+        if (member == null) {
+            return;
+        }
+        byte[] body = request.getInputStream().readAllBytes();
+        JsonNode message = parse(body);
+        if (message == null || !message.isObject()) {
+            error(response, 400, "The request body must be a JSON object.", null);
+            return;
+        }
+        JsonNode model = message.get("model");
+        if (model == null || !model.isString() || model.asString().isBlank()) {
+            error(response, 400, "model: Field required", null);
+            return;
+        }
+        Org org = orgs.require(member.orgId());
+        Call call = new Call(member, org, product(request), model.asString(), orgs.now(org));
+        Admission admission;
+        try {
+            admission = admissions.admit(org.id(), member.memberId(), call.product(), call.model());
+        } catch (ApiException refused) {
+            error(response, 400, refused.getMessage(), null);
+            return;
+        }
+        if (admission instanceof Admission.Denied denied) {
+            deny(response, call, denied);
+            return;
+        }
+        forward(request, response, call, body, message.path("stream").asBoolean(false));
+    }
+
+    @PostMapping("/v1/messages/count_tokens")
+    public void countTokens(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Caller.OrgKey member = authenticate(request, response);
+        if (member == null) {
+            return;
+        }
+        passThrough(request, response, member, request.getInputStream().readAllBytes());
+    }
+
+    @RequestMapping("/v1/models")
+    public void models(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Caller.OrgKey member = authenticate(request, response);
+        if (member == null) {
+            return;
+        }
+        passThrough(request, response, member, null);
+    }
+
+    /** Any other path of the Messages API: Anthropic's not-found answer. */
+    @RequestMapping("/v1/**")
+    public void notFound(HttpServletResponse response) throws IOException {
+        error(
+                response,
+                404,
+                "Headroom's gateway serves /v1/messages, /v1/messages/count_tokens"
+                        + " and /v1/models.",
+                null);
+    }
+
+    private void forward(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Call call,
+            byte[] body,
+            boolean stream)
+            throws IOException {
+        GatewaySettings.Upstream target = gateways.upstreamOf(call.org().id()).orElse(null);
+        if (target == null) {
+            error(
+                    response,
+                    502,
+                    "The organisation has no upstream configured; an owner or the"
+                            + " operator sets one with PUT /api/v1/orgs/{org}/gateway.",
+                    null);
+            return;
+        }
+        HttpResponse<InputStream> answer = call(request, response, target, body);
+        if (answer == null) {
+            return;
+        }
+        String requestId = answer.headers().firstValue("request-id").orElse(Ids.newId("gwreq"));
+        response.setStatus(answer.statusCode());
+        copyHeaders(answer, response);
+        String type = answer.headers().firstValue("content-type").orElse("");
+        try (InputStream in = answer.body()) {
+            if (stream && answer.statusCode() == 200 && type.contains("text/event-stream")) {
+                relay(in, response, call, requestId);
+            } else {
+                byte[] bytes = in.readAllBytes();
+                JsonNode parsed = parse(bytes);
+                MessageUsage used = new MessageUsage();
+                if (parsed != null && parsed.isObject()) {
+                    used.update(parsed.get("usage"));
+                }
+                settle(call, requestId, used);
+                response.getOutputStream().write(bytes);
+            }
+        }
+    }
+
+    /**
+     * Relays the stream event by event, watching {@code message_start} and {@code message_delta}
+     * for the usage; the usage is settled before {@code message_stop} goes out.
+     */
+    private void relay(InputStream in, HttpServletResponse response, Call call, String requestId)
+            throws IOException {
+        OutputStream out = response.getOutputStream();
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        MessageUsage used = new MessageUsage();
+        StringBuilder event = new StringBuilder();
+        String name = null;
+        StringBuilder data = new StringBuilder();
+        boolean settled = false;
+        boolean clientGone = false;
+        for (String line; (line = reader.readLine()) != null; ) {
+            event.append(line).append('\n');
+            if (line.startsWith("event:")) {
+                name = line.substring(6).trim();
+            } else if (line.startsWith("data:")) {
+                data.append(line.substring(5).trim());
+            } else if (line.isEmpty()) {
+                observe(name, data.toString(), used);
+                if ("message_stop".equals(name) && !settled) {
+                    settle(call, requestId, used);
+                    settled = true;
+                }
+                clientGone = clientGone || !send(out, event);
+                event.setLength(0);
+                data.setLength(0);
+                name = null;
+            }
+        }
+        if (!event.isEmpty()) {
+            clientGone = clientGone || !send(out, event);
+        }
+        if (!settled) {
+            // The stream ended without message_stop (an error event, a dropped upstream): what the
+            // upstream reported is still charged, nothing more.
+            settle(call, requestId, used);
+        }
+        if (clientGone) {
+            log.info("A client left request {} mid-stream; its usage was settled.", requestId);
+        }
+    }
+
+    private void observe(String name, String data, MessageUsage used) {
+        if (name == null || data.isEmpty()) {
+            return;
+        }
+        JsonNode event = parse(data.getBytes(StandardCharsets.UTF_8));
+        if (event == null) {
+            return;
+        }
+        switch (name) {
+            case "message_start" -> used.update(event.path("message").get("usage"));
+            case "message_delta" -> used.update(event.get("usage"));
+            default -> {}
+        }
+    }
+
+    /** Writes one event; {@code false} once the client has gone. */
+    private static boolean send(OutputStream out, StringBuilder event) {
+        try {
+            out.write(event.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private void settle(Call call, String requestId, MessageUsage used) {
+        if (!used.reported()) {
+            return;
+        }
+        SettlementOutcome outcome =
+                settlements.settle(
+                        new UsageReport(
+                                requestId,
+                                call.org().id(),
+                                call.member().memberId(),
+                                call.product(),
+                                call.model(),
+                                call.at(),
+                                used.toTokenUsage()));
+        if (outcome instanceof SettlementOutcome.Refused refused) {
+            log.warn(
+                    "Usage of gateway request {} was not settled: {}",
+                    requestId,
+                    refused.refusal().message());
+        }
+    }
+
+    private void passThrough(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Caller.OrgKey member,
+            byte[] body)
+            throws IOException {
+        GatewaySettings.Upstream target = gateways.upstreamOf(member.orgId()).orElse(null);
+        if (target == null) {
+            error(response, 502, "The organisation has no upstream configured.", null);
+            return;
+        }
+        HttpResponse<InputStream> answer = call(request, response, target, body);
+        if (answer == null) {
+            return;
+        }
+        response.setStatus(answer.statusCode());
+        copyHeaders(answer, response);
+        try (InputStream in = answer.body()) {
+            in.transferTo(response.getOutputStream());
+        }
+    }
+
+    /** The upstream's answer, or {@code null} once an error has been answered instead. */
+    private HttpResponse<InputStream> call(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            GatewaySettings.Upstream target,
+            byte[] body)
+            throws IOException {
+        String path =
+                request.getRequestURI()
+                        + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        try {
+            return upstream.send(target, request.getMethod(), path, headersOf(request), body);
+        } catch (HttpTimeoutException timedOut) {
+            error(response, 504, "The upstream did not answer in time.", null);
+        } catch (IOException unreachable) {
+            error(response, 502, "The upstream could not be reached.", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error(response, 502, "The upstream call was interrupted.", null);
+        }
+        return null;
+    }
+
+    private static Map<String, List<String>> headersOf(HttpServletRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name, Collections.list(request.getHeaders(name)));
+        }
+        return headers;
+    }
+
+    private static void copyHeaders(HttpResponse<?> answer, HttpServletResponse response) {
+        answer.headers()
+                .map()
+                .forEach((name, values) -> {
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (UpstreamClient.forwarded(lower)
+                            && !lower.equals(":status")
+                            && !lower.equals("content-encoding")
+                            && !lower.equals("date")
+                            && !lower.equals("server")) {
+                        values.forEach(value -> response.addHeader(name, value));
+                    }
+                });
+    }
+
+    private Caller.OrgKey authenticate(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        String key = request.getHeader("x-api-key");
+        String bearer = request.getHeader("Authorization");
+        if ((key == null || key.isBlank())
+                && bearer != null
+                && bearer.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = bearer.substring(7).trim();
+        }
+        if (key == null || key.isBlank()) {
+            error(response, 401, "Send your Headroom member key as x-api-key.", null);
+            return null;
+        }
+        switch (keys.authenticate(key)) {
+            case ApiKeyService.Verdict.Accepted accepted
+                    when accepted.caller() instanceof Caller.OrgKey member
+                            && member.memberId() != null -> {
+                return member;
+            }
+            case ApiKeyService.Verdict.Accepted other ->
+                    error(
+                            response,
+                            401,
+                            "The gateway takes a member's key: it names who works.",
+                            null);
+            case ApiKeyService.Verdict.Rejected rejected ->
+                    error(response, 401, rejected.message(), null);
+        }
+        return null;
+    }
+
+    private static String product(HttpServletRequest request) {
+        String header = request.getHeader(PRODUCT_HEADER);
+        if (header != null && !header.isBlank()) {
+            return header.trim();
+        }
+        String agent = request.getHeader("User-Agent");
+        return agent != null && agent.startsWith("claude-cli/") ? "CLAUDE_CODE" : "CLAUDE";
+    }
+
+    /** API.md's 429: how long until the member can work again, and why, in their words. */
+    private void deny(HttpServletResponse response, Call call, Admission.Denied denied)
+            throws IOException {
+        String message =
+                DenialMessages.of(denied, usage.usageOf(call.org().id(), call.member().memberId()));
+        Map<String, Object> headroom = new LinkedHashMap<>();
+        headroom.put("reason", denied.reason().name());
+        headroom.put(
+                "resumesAt", denied.resumesAt() == null ? null : denied.resumesAt().toString());
+        headroom.put("requestAction", denied.requestAction().name());
+        if (denied.resumesAt() != null) {
+            long seconds = Duration.between(orgs.now(call.org()), denied.resumesAt()).toSeconds();
+            response.setHeader("retry-after", Long.toString(Math.max(1, seconds + 1)));
+        }
+        response.setHeader("x-should-retry", "false");
+        error(response, 429, message, headroom);
+    }
+
+    private void error(
+            HttpServletResponse response, int status, String message, Map<String, Object> headroom)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        json.writeValue(
+                response.getOutputStream(),
+                AnthropicErrors.body(AnthropicErrors.typeOf(status), message, headroom));
+    }
+
+    private JsonNode parse(byte[] bytes) {
+        try {
+            return json.readTree(bytes);
+        } catch (RuntimeException notJson) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.headroom.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.support.Api;
+import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.Scenario.OrgFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The gateway (EX-4) against a stand-in upstream that speaks the Messages API: the member's key
+ * stays in Headroom, the answer and the stream come through as sent, the usage is settled, and a
+ * denial is Anthropic's 429 without an upstream call.
+ */
+class GatewayTest extends IntegrationTest {
+    static final Instant T0 = Instant.parse("2027-05-20T09:00:00Z");
+    static StandInUpstream upstream;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startUpstream() throws Exception {
+        upstream = new StandInUpstream();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.close();
+    }
+
+    record Org(OrgFixture fixture, String member, String key) {}
+
+    Org org() {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        Api.Response set =
+                org.owner.put(
+                        org.path("/gateway"),
+                        Map.of("upstreamUrl", upstream.url(), "upstreamKey", StandInUpstream.KEY));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        String member = org.member("STANDARD");
+        return new Org(org, member, org.memberKey(member));
+    }
+
+    HttpResponse<String> post(String path, String key, String body, String agent) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Content-Type", "application/json")
+                        .header("anthropic-version", "2023-06-01")
+                        .header("anthropic-beta", "claude-code-20250219,oauth-2025-04-20")
+                        .header("User-Agent", agent)
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("x-api-key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String message(boolean stream, String model) {
+        return "{\"model\":\""
+                + model
+                + "\",\"max_tokens\":1024,\"stream\":"
+                + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    }
+
+    static JsonNode json(String body) {
+        return Api.JSON.readTree(body);
+    }
+
+    @Test
+    void EX4_anAnswerComesThroughAndItsUsageIsSettled() throws Exception {
+        Org org = org();
+        HttpResponse<String> answer =
+                post(
+                        "/v1/messages?beta=true",
+                        org.key(),
+                        message(false, "claude-sonnet-4-5"),
+                        "claude-cli/2.1.328 (external, cli)");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(json(answer.body()).at("/content/0/text").asString())
+                .isEqualTo("Hello from upstream");
+        assertThat(answer.headers().firstValue("request-id")).isPresent();
+        StandInUpstream.Received sent = upstream.received.getLast();
+        assertThat(sent.path()).isEqualTo("/v1/messages?beta=true");
+        assertThat(sent.headers().get("X-api-key")).containsExactly(StandInUpstream.KEY);
+        assertThat(sent.headers().toString()).doesNotContain(org.key());
+        assertThat(sent.headers().get("Anthropic-beta"))
+                .containsExactly("claude-code-20250219,oauth-2025-04-20");
+        assertThat(sent.body()).isEqualTo(message(false, "claude-sonnet-4-5"));
+        // 1,200 input at $3 and 800 output at $15 per million tokens.
+        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
+                .isEqualTo("0.0156");
+        assertThat(org.fixture().owner.get(org.fixture().path("/usage?groupBy=product")).raw())
+                .contains("CLAUDE_CODE");
+    }
+
+    @Test
+    void EX4_aStreamIsRelayedEventByEventAndItsFinalUsageReplacesTheFirst() throws Exception {
+        Org org = org();
+        HttpResponse<String> answer =
+                post("/v1/messages", org.key(), message(true, "claude-sonnet-4-5"), "my-app/1.0");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("content-type").orElse(""))
+                .contains("text/event-stream");
+        assertThat(answer.body()).isEqualTo(String.join("", StandInUpstream.STREAM));
+        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
+                .isEqualTo("0.0156");
+        assertThat(org.fixture().owner.get(org.fixture().path("/usage?groupBy=product")).raw())
+                .contains("\"CLAUDE\"");
+    }
+
+    @Test
+    void EX4_aDeniedRequestIsAnthropicsRateLimitErrorAndNeverReachesTheUpstream() throws Exception {
+        Org org = org();
+        org.fixture().windows("STANDARD", "session", "PT5H", "0.000001");
+        assertThat(org.fixture().spendCents(org.member(), 1).status()).isEqualTo(200);
+        int before = upstream.messages.get();
+        HttpResponse<String> denied =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        message(false, "claude-sonnet-4-5"),
+                        "claude-cli/2.1.328");
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.headers().firstValue("x-should-retry")).contains("false");
+        assertThat(Long.parseLong(denied.headers().firstValue("retry-after").orElseThrow()))
+                .isPositive();
+        JsonNode body = json(denied.body());
+        assertThat(body.get("type").asString()).isEqualTo("error");
+        assertThat(body.at("/error/type").asString()).isEqualTo("rate_limit_error");
+        assertThat(body.at("/error/headroom/reason").asString()).isEqualTo("INCLUDED_EXHAUSTED");
+        assertThat(body.at("/error/headroom/requestAction").asString()).isEqualTo("AVAILABLE");
+        assertThat(body.at("/error/message").asString())
+                .contains("included in your seat")
+                .contains("You can continue at 2027-05-20 14:00 UTC")
+                .contains("Request extra usage");
+        assertThat(upstream.messages.get()).isEqualTo(before);
+    }
+
+    @Test
+    void EX4_keysModelsAndPathsAreRefusedInAnthropicsShape() throws Exception {
+        Org org = org();
+        int before = upstream.messages.get();
+        HttpResponse<String> noKey =
+                post("/v1/messages", null, message(false, "claude-sonnet-4-5"), "x");
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(json(noKey.body()).at("/error/type").asString())
+                .isEqualTo("authentication_error");
+        HttpResponse<String> service =
+                post(
+                        "/v1/messages",
+                        org.fixture().service.key(),
+                        message(false, "claude-sonnet-4-5"),
+                        "x");
+        assertThat(service.statusCode()).isEqualTo(401);
+        HttpResponse<String> unpriced =
+                post("/v1/messages", org.key(), message(false, "claude-nonexistent-9"), "x");
+        assertThat(unpriced.statusCode()).isEqualTo(400);
+        assertThat(json(unpriced.body()).at("/error/type").asString())
+                .isEqualTo("invalid_request_error");
+        assertThat(json(unpriced.body()).at("/error/message").asString())
+                .contains("claude-nonexistent-9");
+        HttpResponse<String> other = post("/v1/complete", org.key(), "{}", "x");
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(json(other.body()).at("/error/type").asString()).isEqualTo("not_found_error");
+        assertThat(upstream.messages.get()).isEqualTo(before);
+    }
+
+    @Test
+    void EX4_upstreamErrorsPassThroughAndChargeNothing() throws Exception {
+        Org org = org();
+        HttpResponse<String> overloaded =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        message(false, "claude-sonnet-4-5").replace("\"hi\"", "\"overloaded\""),
+                        "x");
+        assertThat(overloaded.statusCode()).isEqualTo(529);
+        assertThat(json(overloaded.body()).at("/error/type").asString())
+                .isEqualTo("overloaded_error");
+        HttpResponse<String> counted =
+                post(
+                        "/v1/messages/count_tokens",
+                        org.key(),
+                        message(false, "claude-sonnet-4-5"),
+                        "x");
+        assertThat(counted.statusCode()).isEqualTo(200);
+        assertThat(json(counted.body()).get("input_tokens").asInt()).isEqualTo(42);
+        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
+                .isEqualTo("0.00");
+    }
+
+    @Test
+    void EX4_theUpstreamKeyIsNeverShownBackAndOwnersStayWithinTheAllowedUpstreams() {
+        Org org = org();
+        Api.Response view = org.fixture().owner.get(org.fixture().path("/gateway"));
+        assertThat(view.text("upstreamUrl")).isEqualTo(upstream.url());
+        assertThat(view.body().get("upstreamKeySet").asBoolean()).isTrue();
+        assertThat(view.raw()).doesNotContain(StandInUpstream.KEY);
+        Api.Response elsewhere =
+                org.fixture()
+                        .owner
+                        .put(
+                                org.fixture().path("/gateway"),
+                                Map.of(
+                                        "upstreamUrl",
+                                        "https://models.example",
+                                        "upstreamKey",
+                                        "k"));
+        assertThat(elsewhere.status()).isEqualTo(403);
+        assertThat(
+                        org.fixture()
+                                .operator
+                                .put(
+                                        org.fixture().path("/gateway"),
+                                        Map.of(
+                                                "upstreamUrl",
+                                                "https://models.example",
+                                                "upstreamKey",
+                                                "k"))
+                                .status())
+                .isEqualTo(200);
+        assertThat(org.fixture().owner.get(org.fixture().path("/audit-log")).raw())
+                .contains("gateway.upstream")
+                .doesNotContain(StandInUpstream.KEY);
+    }
+}

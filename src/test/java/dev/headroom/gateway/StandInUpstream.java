@@ -1,0 +1,112 @@
+package dev.headroom.gateway;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A model API on loopback that speaks the Messages API's wire format: a JSON answer, or an SSE
+ * stream with {@code ping}, content blocks and usage in {@code message_start} and {@code
+ * message_delta}; {@code overloaded} in the model name answers 529. It records what it was sent.
+ */
+final class StandInUpstream implements AutoCloseable {
+    static final String KEY = "sk-upstream-test-key";
+
+    record Received(String path, Map<String, List<String>> headers, String body) {}
+
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    final AtomicInteger messages = new AtomicInteger();
+    private final HttpServer server;
+
+    StandInUpstream() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String path = exchange.getRequestURI().toString();
+        received.add(new Received(path, Map.copyOf(exchange.getRequestHeaders()), body));
+        exchange.getResponseHeaders().add("request-id", "req_up_" + received.size());
+        if (path.startsWith("/v1/messages/count_tokens")) {
+            json(exchange, 200, "{\"input_tokens\":42}");
+        } else if (path.startsWith("/v1/messages")) {
+            messages.incrementAndGet();
+            if (body.contains("overloaded")) {
+                json(
+                        exchange,
+                        529,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+            } else if (body.contains("\"stream\":true")) {
+                stream(exchange);
+            } else {
+                json(
+                        exchange,
+                        200,
+                        "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                                + "\"model\":\"claude-sonnet-4-5\",\"content\":[{\"type\":\"text\",\"text\":\"Hello from upstream\"}],"
+                                + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+                                + "\"usage\":{\"input_tokens\":1200,\"output_tokens\":800,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}}");
+            }
+        } else if (path.startsWith("/v1/models")) {
+            json(
+                    exchange,
+                    200,
+                    "{\"data\":[{\"type\":\"model\",\"id\":\"claude-sonnet-4-5\",\"display_name\":\"Claude Sonnet 4.5\",\"created_at\":\"2025-09-29T00:00:00Z\"}],\"has_more\":false}");
+        } else {
+            json(
+                    exchange,
+                    404,
+                    "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no\"}}");
+        }
+    }
+
+    static final List<String> STREAM =
+            List.of(
+                    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":1200,\"output_tokens\":1,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}}}\n\n",
+                    "event: ping\ndata: {\"type\": \"ping\"}\n\n",
+                    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+                    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n",
+                    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+                    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":800}}\n\n",
+                    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+
+    private static void stream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (String event : STREAM) {
+                out.write(event.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        }
+    }
+
+    private static void json(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
