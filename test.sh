@@ -14,4 +14,13 @@ if [ -z "${HEADROOM_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium > /dev/null
 fi
+# The gateway's client tests run Claude Code itself and the TypeScript SDK, pinned, from npm (Claude
+# Code's native binary comes in its platform package). Installed once, into .tools/npm.
+if [ -z "${HEADROOM_CLAUDE_CODE:-}" ] && { [ ! -x .tools/npm/node_modules/.bin/claude ] \
+     || [ ! -d .tools/npm/node_modules/@anthropic-ai/sdk ]; }; then
+  echo "Installing @anthropic-ai/claude-code and @anthropic-ai/sdk for the gateway tests..."
+  mkdir -p .tools/npm
+  (cd .tools/npm && npm install --no-audit --no-fund --loglevel=error \
+     @anthropic-ai/claude-code@2.1.328 @anthropic-ai/sdk@1.10.0 > /dev/null)
+fi
 exec ./mvnw -B -ntp verify "$@"

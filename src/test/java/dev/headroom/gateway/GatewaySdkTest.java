@@ -105,6 +105,46 @@ class GatewaySdkTest extends IntegrationTest {
         assertThat(counted).isEqualTo(42);
     }
 
+    /** The TypeScript SDK, run by Node from the project's own npm install (test.sh). */
+    @Test
+    void EX4_theTypeScriptSdkGetsAnswersStreamsAndItsRateLimitError() throws Exception {
+        Member m = member();
+        Member limited = member();
+        limited.org().windows("STANDARD", "session", "PT5H", "0.000001");
+        assertThat(limited.org().spendCents(limited.id(), 1).status()).isEqualTo(200);
+        java.nio.file.Path npm = java.nio.file.Path.of(".tools/npm");
+        java.nio.file.Path script = npm.resolve("sdk-check.mjs");
+        try (var in = getClass().getResourceAsStream("/gateway/sdk-check.mjs")) {
+            java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Process node =
+                new ProcessBuilder(
+                                "node",
+                                script.getFileName().toString(),
+                                "http://localhost:" + port,
+                                m.org().memberKey(m.id()),
+                                limited.org().memberKey(limited.id()))
+                        .directory(npm.toFile())
+                        .redirectErrorStream(true)
+                        .start();
+        String out =
+                new String(
+                        node.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(out).isZero();
+        var seen = Api.JSON.readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(seen.get("text").asString()).isEqualTo("Hello from upstream");
+        assertThat(seen.get("outputTokens").asInt()).isEqualTo(800);
+        assertThat(seen.get("events").toString())
+                .isEqualTo(
+                        "[\"message_start\",\"content_block_start\",\"content_block_delta\","
+                                + "\"content_block_stop\",\"message_delta\",\"message_stop\"]");
+        assertThat(seen.get("final").asInt()).isEqualTo(800);
+        assertThat(seen.get("limited").asString()).isEqualTo("RateLimitError");
+        assertThat(seen.get("reason").asString()).isEqualTo("INCLUDED_EXHAUSTED");
+        assertThat(used(m)).isEqualTo("0.0312");
+    }
+
     @Test
     void EX4_theJavaSdkRaisesItsUsualExceptions() {
         Member m = member();

@@ -118,6 +118,40 @@ class GatewayTest extends IntegrationTest {
     }
 
     @Test
+    void EX4_aClientThatLeavesMidStreamIsStillCharged() throws Exception {
+        Org org = org();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/messages"))
+                        .header("Content-Type", "application/json")
+                        .header("x-api-key", org.key())
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        message(true, "claude-sonnet-4-5")
+                                                .replace("\"hi\"", "\"slowly\"")))
+                        .build();
+        HttpResponse<java.io.InputStream> answer =
+                http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream events = answer.body()) {
+            // The first event arrives as it is sent, long before the stream ends.
+            byte[] first = new byte[64];
+            assertThat(events.read(first)).isPositive();
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!"0.0156"
+                .equals(
+                        org.fixture()
+                                .usageOf(org.member())
+                                .body()
+                                .at("/windows/0/used")
+                                .asString())) {
+            assertThat(System.nanoTime())
+                    .as("usage settled after the client left")
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void EX4_aDeniedRequestIsAnthropicsRateLimitErrorAndNeverReachesTheUpstream() throws Exception {
         Org org = org();
         org.fixture().windows("STANDARD", "session", "PT5H", "0.000001");

@@ -52,7 +52,7 @@ final class StandInUpstream implements AutoCloseable {
                         529,
                         "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
             } else if (body.contains("\"stream\":true")) {
-                stream(exchange);
+                stream(exchange, body.contains("slowly") ? 150 : 0);
             } else {
                 json(
                         exchange,
@@ -85,14 +85,24 @@ final class StandInUpstream implements AutoCloseable {
                     "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":800}}\n\n",
                     "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
 
-    private static void stream(HttpExchange exchange) throws IOException {
+    /** The stream, with {@code pauseMillis} between events (a slow model). */
+    private static void stream(HttpExchange exchange, long pauseMillis) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             for (String event : STREAM) {
                 out.write(event.getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                pause(pauseMillis);
             }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

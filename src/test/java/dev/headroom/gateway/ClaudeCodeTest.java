@@ -1,0 +1,139 @@
+package dev.headroom.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.support.Api;
+import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.Scenario.OrgFixture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Claude Code itself ({@code @anthropic-ai/claude-code}, installed by {@code test.sh}), unmodified,
+ * with two environment variables pointing it at Headroom (EX-4): an answer comes through, its usage
+ * is settled as {@code CLAUDE_CODE}, and a member at their limit sees Headroom's sentence at once,
+ * after a single request.
+ */
+class ClaudeCodeTest extends IntegrationTest {
+    static final Instant T0 = Instant.parse("2027-06-10T09:00:00Z");
+    static final Path CLAUDE =
+            Path.of(
+                    System.getenv()
+                            .getOrDefault(
+                                    "HEADROOM_CLAUDE_CODE", ".tools/npm/node_modules/.bin/claude"));
+    static StandInUpstream upstream;
+
+    @BeforeAll
+    static void startUpstream() throws Exception {
+        assertThat(Files.isExecutable(CLAUDE))
+                .as(CLAUDE + " is missing: test.sh installs @anthropic-ai/claude-code")
+                .isTrue();
+        upstream = new StandInUpstream();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.close();
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    Run claude(String key, String prompt) throws IOException, InterruptedException {
+        Path home = Files.createTempDirectory("claude-home");
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                CLAUDE.toAbsolutePath().toString(),
+                                "-p",
+                                prompt,
+                                "--output-format",
+                                "json",
+                                "--model",
+                                "claude-sonnet-4-5"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("HOME", home.toString());
+        env.put("ANTHROPIC_BASE_URL", "http://localhost:" + port);
+        env.put("ANTHROPIC_API_KEY", key);
+        env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        env.put("DISABLE_TELEMETRY", "1");
+        env.put("ANTHROPIC_SMALL_FAST_MODEL", "claude-haiku-4-5");
+        Path out = home.resolve("out.txt");
+        Path err = home.resolve("err.txt");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return new Run(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    record Member(OrgFixture org, String id, String key) {}
+
+    double denials() {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile(
+                                "(?m)^headroom_admissions_total\\{decision=\"DENIED\",reason=\"INCLUDED_EXHAUSTED\"\\} ([0-9.E+-]+)$")
+                        .matcher(operator().get("/actuator/prometheus").raw());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+    }
+
+    Member member() {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        Api.Response set =
+                org.operator.put(
+                        org.path("/gateway"),
+                        Map.of("upstreamUrl", upstream.url(), "upstreamKey", StandInUpstream.KEY));
+        assertThat(set.status()).isEqualTo(200);
+        String id = org.member("STANDARD");
+        return new Member(org, id, org.memberKey(id));
+    }
+
+    @Test
+    void EX4_claudeCodeAnswersThroughHeadroomAndItsUsageIsClaudeCodes() throws Exception {
+        Member m = member();
+        Run run = claude(m.key(), "say hi");
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        JsonNode result = Api.JSON.readTree(run.out());
+        assertThat(result.get("result").asString()).contains("Hello");
+        StandInUpstream.Received sent =
+                upstream.received.stream()
+                        .filter(r -> r.path().startsWith("/v1/messages"))
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
+        assertThat(sent.headers().get("X-api-key")).containsExactly(StandInUpstream.KEY);
+        assertThat(String.join(",", sent.headers().get("User-agent"))).startsWith("claude-cli/");
+        assertThat(m.org().owner.get(m.org().path("/usage?groupBy=product")).raw())
+                .contains("CLAUDE_CODE");
+        assertThat(m.org().usageOf(m.id()).body().at("/windows/0/used").asString())
+                .isNotEqualTo("0.00");
+    }
+
+    @Test
+    void EX4_aMemberAtTheirLimitSeesWhyAtOnceAfterOneRequest() throws Exception {
+        Member m = member();
+        m.org().windows("STANDARD", "session", "PT5H", "0.000001");
+        assertThat(m.org().spendCents(m.id(), 1).status()).isEqualTo(200);
+        int before = upstream.messages.get();
+        long started = System.nanoTime();
+        Run run = claude(m.key(), "say hi");
+        assertThat(run.out() + run.err()).contains("429").contains("included in your seat");
+        assertThat(upstream.messages.get()).isEqualTo(before);
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
+                .as("shown at once, without retries")
+                .isLessThan(60);
+    }
+}
