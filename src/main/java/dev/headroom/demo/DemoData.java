@@ -40,6 +40,7 @@ class DemoData implements ApplicationRunner {
     private static final String ACTOR = "demo";
     // The demo acts with the operator's power, named "demo" in the audit log.
     private static final Caller DEMO = new Caller.Operator(ACTOR);
+    private final dev.headroom.gateway.GatewaySettings gateways;
 
     /** Every demo member signs in to the console with their email and this password. */
     static final String DEMO_PASSWORD = "headroom-demo";
@@ -63,7 +64,9 @@ class DemoData implements ApplicationRunner {
             dev.headroom.credits.AutoReloads autoReloads,
             JdbcClient jdbc,
             @Value("${headroom.data-dir:./headroom-data}") String dataDir,
-            org.springframework.core.env.Environment env) {
+            org.springframework.core.env.Environment env,
+            dev.headroom.gateway.GatewaySettings gateways) {
+        this.gateways = gateways;
         this.orgs = orgs;
         this.members = members;
         this.settings = settings;
@@ -124,7 +127,7 @@ class DemoData implements ApplicationRunner {
         autoReloads.configure(org.id(), true, Money.ofUnits(20), Money.ofUnits(100), ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(500), ACTOR);
         settings.setMemberLimit(org.id(), alan.id(), Money.ofUnits(50), DEMO);
-        describe(lines, org, owner);
+        describe(lines, org, owner, alan);
     }
 
     private void enterprise(List<String> lines) {
@@ -145,14 +148,20 @@ class DemoData implements ApplicationRunner {
                         Role.PRIMARY_OWNER,
                         SeatType.PREMIUM);
         member(org, "marge@globex.example", "Marge Bouvier", Role.ADMIN, SeatType.STANDARD);
-        member(org, "homer@globex.example", "Homer Simpson", Role.MEMBER, SeatType.STANDARD);
+        Member homer =
+                member(
+                        org,
+                        "homer@globex.example",
+                        "Homer Simpson",
+                        Role.MEMBER,
+                        SeatType.STANDARD);
         member(org, "lisa@globex.example", "Lisa Simpson", Role.MEMBER, SeatType.PREMIUM);
         member(org, "frank@globex.example", "Frank Grimes", Role.MEMBER, SeatType.STANDARD);
         settings.configure(org.id(), true, ExtraUsageScope.ORG, null, null, null, ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(2_000), ACTOR);
         settings.setSeatTypeLimit(org.id(), SeatType.STANDARD, Money.ofUnits(50), ACTOR);
         settings.setSeatTypeLimit(org.id(), SeatType.PREMIUM, Money.ofUnits(200), ACTOR);
-        describe(lines, org, owner);
+        describe(lines, org, owner, homer);
     }
 
     private Member member(Org org, String email, String name, Role role, SeatType seat) {
@@ -167,7 +176,13 @@ class DemoData implements ApplicationRunner {
         return new ApiKeyService.KeySpec(role, memberId, null, "Demo " + role.name().toLowerCase());
     }
 
-    private void describe(List<String> lines, Org org, Member owner) {
+    /**
+     * The org's keys, and the two lines that put Claude Code behind Headroom as {@code worker}: the
+     * demo orgs' upstream is the built-in demo model, so no Anthropic account is needed.
+     */
+    private void describe(List<String> lines, Org org, Member owner, Member worker) {
+        String base = "http://localhost:" + port();
+        gateways.set(org.id(), base + "/demo-model", "demo-model-key", DEMO);
         lines.add("");
         lines.add(org.name() + " (" + org.plan() + "): " + org.id());
         lines.add(
@@ -177,5 +192,16 @@ class DemoData implements ApplicationRunner {
                         + keys.create(org.id(), key(KeyRole.OWNER, owner.id()), DEMO).key());
         lines.add(
                 "  service key: " + keys.create(org.id(), key(KeyRole.SERVICE, null), DEMO).key());
+        lines.add(
+                "  Claude Code as "
+                        + worker.name()
+                        + " ("
+                        + worker.email()
+                        + "), through the demo model:");
+        lines.add("    export ANTHROPIC_BASE_URL=" + base);
+        lines.add(
+                "    export ANTHROPIC_API_KEY="
+                        + keys.create(org.id(), key(KeyRole.MEMBER, worker.id()), DEMO).key());
+        lines.add("    claude -p \"hello\"");
     }
 }

@@ -12,15 +12,28 @@ import java.util.regex.Pattern;
 /**
  * An immutable snapshot of all dated price versions and model aliases. A model id with a date
  * suffix ({@code claude-sonnet-4-5-20250929}) resolves to its undated entry when no exact entry
- * exists.
+ * exists; a model still unknown resolves to its family's fallback, if the operator set one.
  */
 public final class PriceBook {
     private static final Pattern DATE_SUFFIX = Pattern.compile("-\\d{8}$");
 
     private final Map<String, List<PriceVersion>> versionsByModel;
     private final Map<String, String> aliases;
+    private final Map<String, String> fallbacks;
 
     public PriceBook(List<PriceVersion> versions, Map<String, String> aliases) {
+        this(versions, aliases, Map.of());
+    }
+
+    /**
+     * {@code fallbacks}: a model-id prefix ({@code claude-opus-}) and the priced model that prices
+     * every otherwise unknown model of that family — the operator's choice, none by default.
+     */
+    public PriceBook(
+            List<PriceVersion> versions,
+            Map<String, String> aliases,
+            Map<String, String> fallbacks) {
+        this.fallbacks = Map.copyOf(fallbacks);
         Map<String, List<PriceVersion>> byModel = new HashMap<>();
         for (PriceVersion version : versions) {
             byModel.computeIfAbsent(version.model(), k -> new ArrayList<>()).add(version);
@@ -45,7 +58,12 @@ public final class PriceBook {
                 return Optional.of(aliased);
             }
         }
-        return Optional.empty();
+        // The longest matching prefix wins: claude-opus-5- before claude-opus-.
+        return fallbacks.entrySet().stream()
+                .filter(f -> model.startsWith(f.getKey()))
+                .filter(f -> versionsByModel.containsKey(f.getValue()))
+                .max(java.util.Comparator.comparingInt(f -> f.getKey().length()))
+                .map(Map.Entry::getValue);
     }
 
     /** The version in force at {@code at}: the latest whose effective date is not after it. */

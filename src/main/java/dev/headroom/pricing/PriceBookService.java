@@ -23,10 +23,42 @@ public class PriceBookService {
     private final JdbcClient jdbc;
     private final Clock clock;
     private volatile PriceBook snapshot = new PriceBook(List.of(), Map.of());
+    private final Map<String, String> fallbacks;
 
-    public PriceBookService(JdbcClient jdbc, Clock clock) {
+    /**
+     * {@code fallbacks}: {@code headroom.prices.fallbacks} (env {@code HEADROOM_PRICE_FALLBACKS}),
+     * e.g. {@code claude-opus-*=claude-opus-5-5,claude-sonnet-*=claude-sonnet-5-5}: a model of that
+     * family the price book does not know is priced as the named one instead of refused.
+     */
+    public PriceBookService(
+            JdbcClient jdbc,
+            Clock clock,
+            @org.springframework.beans.factory.annotation.Value(
+                            "${headroom.prices.fallbacks:${HEADROOM_PRICE_FALLBACKS:}}")
+                    String fallbacks) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.fallbacks = parseFallbacks(fallbacks);
+    }
+
+    static Map<String, String> parseFallbacks(String text) {
+        Map<String, String> parsed = new HashMap<>();
+        if (text == null || text.isBlank()) {
+            return parsed;
+        }
+        for (String pair : text.split(",")) {
+            String[] parts = pair.trim().split("=", 2);
+            if (parts.length != 2 || !parts[0].trim().endsWith("*") || parts[1].isBlank()) {
+                throw new IllegalStateException(
+                        "headroom.prices.fallbacks takes family=model pairs such as"
+                                + " claude-opus-*=claude-opus-5-5; got '"
+                                + pair
+                                + "'.");
+            }
+            String prefix = parts[0].trim();
+            parsed.put(prefix.substring(0, prefix.length() - 1), parts[1].trim());
+        }
+        return parsed;
     }
 
     public PriceBook current() {
@@ -80,7 +112,7 @@ public class PriceBookService {
                 .query(rs -> {
                     aliases.put(rs.getString(1), rs.getString(2));
                 });
-        snapshot = new PriceBook(versions, aliases);
+        snapshot = new PriceBook(versions, aliases, fallbacks);
     }
 
     private int upsert(PriceVersion v, boolean replace) {

@@ -58,9 +58,7 @@ class ClaudeCodeTest extends IntegrationTest {
                                 "-p",
                                 prompt,
                                 "--output-format",
-                                "json",
-                                "--model",
-                                "claude-sonnet-4-5"));
+                                "json"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
         Map<String, String> env = builder.environment();
         env.put("HOME", home.toString());
@@ -68,7 +66,6 @@ class ClaudeCodeTest extends IntegrationTest {
         env.put("ANTHROPIC_API_KEY", key);
         env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
         env.put("DISABLE_TELEMETRY", "1");
-        env.put("ANTHROPIC_SMALL_FAST_MODEL", "claude-haiku-4-5");
         Path out = home.resolve("out.txt");
         Path err = home.resolve("err.txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -118,8 +115,17 @@ class ClaudeCodeTest extends IntegrationTest {
         assertThat(String.join(",", sent.headers().get("User-agent"))).startsWith("claude-cli/");
         assertThat(m.org().owner.get(m.org().path("/usage?groupBy=product")).raw())
                 .contains("CLAUDE_CODE");
-        assertThat(m.org().usageOf(m.id()).body().at("/windows/0/used").asString())
-                .isNotEqualTo("0.00");
+        // Claude Code prices its own request from the public list: Headroom bills the same.
+        String claudeCodesCost =
+                java.math.BigDecimal.valueOf(result.get("total_cost_usd").asDouble())
+                        .stripTrailingZeros()
+                        .toPlainString();
+        String billed =
+                Api.JSON
+                        .readTree(m.org().owner.get(m.org().path("/usage?groupBy=product")).raw())
+                        .at("/items/0/includedCost")
+                        .asString();
+        assertThat(new java.math.BigDecimal(billed)).isEqualByComparingTo(claudeCodesCost);
     }
 
     @Test

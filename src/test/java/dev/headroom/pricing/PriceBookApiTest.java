@@ -21,6 +21,18 @@ class PriceBookApiTest extends IntegrationTest {
         items.forEach(item -> byModel.putIfAbsent(item.get("model").asString(), item));
         assertThat(byModel)
                 .containsKeys(
+                        "claude-opus-5-5",
+                        "claude-opus-5",
+                        "claude-opus-4-8",
+                        "claude-opus-4-7",
+                        "claude-opus-4-6",
+                        "claude-sonnet-5-5",
+                        "claude-sonnet-5",
+                        "claude-haiku-5-5",
+                        "claude-fable-5-1",
+                        "claude-fable-5",
+                        "claude-mythos-5-1",
+                        "claude-mythos-5",
                         "claude-opus-4-5",
                         "claude-sonnet-4-5",
                         "claude-haiku-4-5",
@@ -38,6 +50,46 @@ class PriceBookApiTest extends IntegrationTest {
         assertThat(sonnet.get("batchDiscountPercent").asInt()).isEqualTo(50);
         assertThat(byModel.get("claude-3-haiku").get("cacheReadPerMTok").asString())
                 .isEqualTo("0.03");
+    }
+
+    /** EX-2: today's models, Claude Code's default among them, each at its own rates. */
+    @Test
+    void EX2_todaysModelsArePricedWithTheirOwnCacheRatesAndTiers() {
+        OrgFixture org =
+                scenario().org("ENTERPRISE_USAGE", "UTC", Instant.parse("2027-01-05T09:00:00Z"));
+        org.operator.put(org.path("/spend-limit"), Map.of("amount", "1000"));
+        String member = org.member(null);
+        // Opus 5.5: $4 in, $20 out, $0.20 cache reads (0.05x).
+        assertThat(cost(org, member, "claude-opus-5-5", 1_000_000, 0, 0)).isEqualTo("4.00");
+        assertThat(cost(org, member, "claude-opus-5-5", 0, 1_000_000, 0)).isEqualTo("20.00");
+        assertThat(cost(org, member, "claude-opus-5-5", 0, 0, 1_000_000)).isEqualTo("0.20");
+        // A dated id resolves to its model.
+        assertThat(cost(org, member, "claude-opus-5-5-20260918", 1_000_000, 0, 0))
+                .isEqualTo("4.00");
+        // Sonnet 5.5's cache reads were cut to $0.10 on 2026-10-07.
+        assertThat(cost(org, member, "claude-sonnet-5-5", 0, 0, 1_000_000)).isEqualTo("0.10");
+        assertThat(cost(org, member, "claude-fable-5-1", 1_000_000, 1_000_000, 0))
+                .isEqualTo("60.00");
+        // Haiku 5.5: $0.10 / $0.50 up to a 100k-token prompt; above it every token at $0.50 /
+        // $2.50.
+        assertThat(cost(org, member, "claude-haiku-5-5", 100_000, 100_000, 0)).isEqualTo("0.06");
+        assertThat(cost(org, member, "claude-haiku-5-5", 100_001, 100_000, 0))
+                .isEqualTo("0.3000005");
+    }
+
+    private static String cost(
+            OrgFixture org, String member, String model, long input, long output, long cacheRead) {
+        Map<String, Object> usage = new HashMap<>();
+        usage.put("input_tokens", input);
+        usage.put("output_tokens", output);
+        usage.put("cache_read_input_tokens", cacheRead);
+        Map<String, Object> body =
+                new HashMap<>(org.usageBody(member, "p-" + System.nanoTime(), org.now(), 0, 0));
+        body.put("model", model);
+        body.put("usage", usage);
+        Api.Response settled = org.service.post("/api/v1/usage", body);
+        assertThat(settled.status()).as(settled.toString()).isEqualTo(200);
+        return settled.text("cost");
     }
 
     @Test
