@@ -41,10 +41,17 @@ class KeysPage {
     // Keys expire on the real clock, not an org's test clock (see ApiKeyService).
     private final Clock clock;
 
-    KeysPage(ApiKeyService keys, MemberService members, Clock clock) {
+    private final dev.headroom.gateway.GatewaySettings gateways;
+
+    KeysPage(
+            ApiKeyService keys,
+            MemberService members,
+            Clock clock,
+            dev.headroom.gateway.GatewaySettings gateways) {
         this.keys = keys;
         this.members = members;
         this.clock = clock;
+        this.gateways = gateways;
     }
 
     public record Row(
@@ -88,6 +95,9 @@ class KeysPage {
                         .toList());
         model.addAttribute("members", present);
         model.addAttribute("roles", KeyRole.values());
+        // Issue 14: where members point Claude Code, and where the org's requests go.
+        model.addAttribute("gateway", gateways.view(orgId));
+        model.addAttribute("claudeCodeLines", MyUsagePage.claudeCodeLines("<the member's key>"));
         return "console/keys";
     }
 

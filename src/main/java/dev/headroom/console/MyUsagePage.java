@@ -6,6 +6,8 @@ import dev.headroom.metering.MemberUsageService;
 import dev.headroom.metering.rules.Admission;
 import dev.headroom.metering.rules.RequestAction;
 import dev.headroom.metering.rules.WindowState;
+import dev.headroom.organization.ApiKeyService;
+import dev.headroom.organization.KeyRole;
 import dev.headroom.requests.ExtraUsageRequests;
 import java.util.List;
 import org.springframework.stereotype.Controller;
@@ -15,6 +17,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * A member's own usage (XU-29): each included window with its reset time, MTD extra spend against
@@ -26,10 +29,12 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class MyUsagePage {
     private final MemberUsageService usage;
     private final ExtraUsageRequests requests;
+    private final ApiKeyService keys;
 
-    MyUsagePage(MemberUsageService usage, ExtraUsageRequests requests) {
+    MyUsagePage(MemberUsageService usage, ExtraUsageRequests requests, ApiKeyService keys) {
         this.usage = usage;
         this.requests = requests;
+        this.keys = keys;
     }
 
     public record WindowView(
@@ -47,9 +52,7 @@ class MyUsagePage {
                                         money.format(w.usedNanos()),
                                         money.format(w.allowanceNanos()),
                                         percent(w),
-                                        w.resetsAt() == null
-                                                ? "Starts with your next request"
-                                                : viewer.time(w.resetsAt())))
+                                        w.resetsAt() == null ? null : viewer.time(w.resetsAt())))
                         .toList();
         Admission admission = state.admission();
         model.addAttribute("windows", windows);
@@ -60,7 +63,31 @@ class MyUsagePage {
         model.addAttribute("status", status(admission, viewer));
         model.addAttribute("requestAction", admission.requestAction());
         model.addAttribute("seat", UsageSettingsPage.seatName(state.member().seatType()));
+        Object newKey = model.getAttribute("newKey");
+        model.addAttribute(
+                "claudeCodeLines",
+                claudeCodeLines(newKey == null ? "<your key>" : newKey.toString()));
         return "console/my-usage";
+    }
+
+    /** A member's own key, for Claude Code through the gateway (issue 14): shown once. */
+    @PostMapping("/key")
+    String createKey(@ModelAttribute("viewer") Viewer viewer, RedirectAttributes flash) {
+        ApiKeyService.NewKey key =
+                keys.create(
+                        viewer.org().id(),
+                        new ApiKeyService.KeySpec(
+                                KeyRole.MEMBER, viewer.member().id(), null, "Claude Code"),
+                        viewer.caller());
+        flash.addFlashAttribute("newKey", key.key());
+        flash.addFlashAttribute("notice", "Created your key. Copy the lines now.");
+        return "redirect:/console/usage";
+    }
+
+    /** The two lines that put Claude Code behind this Headroom, as a member types them. */
+    static String claudeCodeLines(String key) {
+        String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
+        return "export ANTHROPIC_BASE_URL=" + base + "\nexport ANTHROPIC_API_KEY=" + key;
     }
 
     @PostMapping("/extra-usage-request")
