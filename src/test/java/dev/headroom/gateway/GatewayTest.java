@@ -233,6 +233,58 @@ class GatewayTest extends IntegrationTest {
     }
 
     @Test
+    void EX4_anErrorAfterTheStreamStartedChargesWhatTheUpstreamReported() throws Exception {
+        Org org = org();
+        HttpResponse<String> broken =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        message(true, "claude-sonnet-4-5").replace("\"hi\"", "\"broken stream\""),
+                        "x");
+        assertThat(broken.statusCode()).isEqualTo(200);
+        assertThat(broken.body()).contains("event: error").contains("overloaded_error");
+        // message_start reported 1,200 input and 1 output token: that, and nothing more.
+        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
+                .isEqualTo("0.003615");
+        HttpResponse<String> refused =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        message(false, "claude-sonnet-4-5").replace("\"hi\"", "\"unauthorised\""),
+                        "x");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(json(refused.body()).at("/error/message").asString())
+                .isEqualTo("invalid x-api-key");
+    }
+
+    @Test
+    void EX4_anUnreachableUpstreamIsAnApiErrorAndTheModelsComeFromThePriceBook() throws Exception {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        org.operator.put(
+                org.path("/gateway"),
+                Map.of("upstreamUrl", "http://127.0.0.1:9", "upstreamKey", "k"));
+        String member = org.member("STANDARD");
+        String key = org.memberKey(member);
+        HttpResponse<String> unreachable =
+                post("/v1/messages", key, message(false, "claude-sonnet-4-5"), "x");
+        assertThat(unreachable.statusCode()).isEqualTo(502);
+        assertThat(json(unreachable.body()).at("/error/type").asString()).isEqualTo("api_error");
+        assertThat(org.usageOf(member).body().at("/windows/0/used").asString()).isEqualTo("0.00");
+        HttpResponse<String> models =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://localhost:" + port + "/v1/models"))
+                                .header("x-api-key", key)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(models.statusCode()).isEqualTo(200);
+        assertThat(models.body())
+                .contains("\"id\":\"claude-opus-5-5\"")
+                .contains("\"has_more\":false");
+    }
+
+    @Test
     void EX4_theUpstreamKeyIsNeverShownBackAndOwnersStayWithinTheAllowedUpstreams() {
         Org org = org();
         Api.Response view = org.fixture().owner.get(org.fixture().path("/gateway"));

@@ -46,7 +46,14 @@ final class StandInUpstream implements AutoCloseable {
             json(exchange, 200, "{\"input_tokens\":42}");
         } else if (path.startsWith("/v1/messages")) {
             messages.incrementAndGet();
-            if (body.contains("overloaded")) {
+            if (body.contains("unauthorised")) {
+                json(
+                        exchange,
+                        401,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
+            } else if (body.contains("broken stream")) {
+                brokenStream(exchange);
+            } else if (body.contains("overloaded")) {
                 json(
                         exchange,
                         529,
@@ -84,6 +91,18 @@ final class StandInUpstream implements AutoCloseable {
                     "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
                     "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":800}}\n\n",
                     "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+
+    /** A stream that starts, reports its input, then fails with an error event after the 200. */
+    private static void brokenStream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(
+                    (STREAM.getFirst()
+                                    + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
     /** The stream, with {@code pauseMillis} between events (a slow model). */
     private static void stream(HttpExchange exchange, long pauseMillis) throws IOException {

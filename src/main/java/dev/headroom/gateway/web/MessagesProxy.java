@@ -63,6 +63,7 @@ public class MessagesProxy {
     private final UpstreamClient upstream;
     private final OrgService orgs;
     private final ObjectMapper json;
+    private final dev.headroom.pricing.PriceBookService prices;
 
     public MessagesProxy(
             ApiKeyService keys,
@@ -72,7 +73,9 @@ public class MessagesProxy {
             GatewaySettings gateways,
             UpstreamClient upstream,
             OrgService orgs,
-            ObjectMapper json) {
+            ObjectMapper json,
+            dev.headroom.pricing.PriceBookService prices) {
+        this.prices = prices;
         this.keys = keys;
         this.admissions = admissions;
         this.usage = usage;
@@ -130,6 +133,7 @@ public class MessagesProxy {
         passThrough(request, response, member, request.getInputStream().readAllBytes());
     }
 
+    /** The upstream's list; without an upstream that answers it, the models Headroom prices. */
     @RequestMapping("/v1/models")
     public void models(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
@@ -137,7 +141,53 @@ public class MessagesProxy {
         if (member == null) {
             return;
         }
-        passThrough(request, response, member, null);
+        GatewaySettings.Upstream target = gateways.upstreamOf(member.orgId()).orElse(null);
+        if (target != null) {
+            try {
+                HttpResponse<InputStream> answer =
+                        upstream.send(
+                                target,
+                                "GET",
+                                request.getRequestURI()
+                                        + (request.getQueryString() == null
+                                                ? ""
+                                                : "?" + request.getQueryString()),
+                                headersOf(request),
+                                null);
+                if (answer.statusCode() == 200) {
+                    response.setStatus(200);
+                    copyHeaders(answer, response);
+                    try (InputStream in = answer.body()) {
+                        in.transferTo(response.getOutputStream());
+                    }
+                    return;
+                }
+                answer.body().close();
+            } catch (IOException unreachable) {
+                // Answered from the price book below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        response.setContentType("application/json");
+        json.writeValue(response.getOutputStream(), pricedModels());
+    }
+
+    private Map<String, Object> pricedModels() {
+        Map<String, String> firstPriced = new java.util.TreeMap<>();
+        prices.current()
+                .allVersions()
+                .forEach(v -> firstPriced.putIfAbsent(v.model(), v.effectiveFrom().toString()));
+        List<Map<String, Object>> data = new java.util.ArrayList<>();
+        firstPriced.forEach((id, from) ->
+                data.add(
+                        Map.of("type", "model", "id", id, "display_name", id, "created_at", from)));
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("data", data);
+        list.put("has_more", false);
+        list.put("first_id", data.isEmpty() ? null : data.getFirst().get("id"));
+        list.put("last_id", data.isEmpty() ? null : data.getLast().get("id"));
+        return list;
     }
 
     /** Any other path of the Messages API: Anthropic's not-found answer. */
