@@ -1,0 +1,262 @@
+package dev.headroom.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.headroom.support.Api;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's overhead (issue 14, item 9): the same local stand-in model called directly, through
+ * Headroom (the packaged server, its own process, fsync on) and through Portkey's open-source
+ * gateway ({@code @portkey-ai/gateway}, Node), plain and streaming, 1 and 64 closed-loop clients,
+ * p50 and p99 — all in one run. Not part of {@code ./test.sh}: {@code bench/gateway.sh}; results in
+ * {@code target/bench/gateway.txt}.
+ */
+class GatewayBenchmark {
+    static final Duration PHASE = Duration.ofSeconds(Long.getLong("headroom.gateway.seconds", 10));
+    static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("headroom.gateway.warmup", 20));
+    static final String BODY_PLAIN =
+            "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String BODY_STREAM =
+            BODY_PLAIN.replace("\"max_tokens\":256", "\"max_tokens\":256,\"stream\":true");
+    static final String JSON =
+            "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+                    + "\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}],\"stop_reason\":\"end_turn\","
+                    + "\"usage\":{\"input_tokens\":1200,\"output_tokens\":80}}";
+    static final String SSE =
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"usage\":{\"input_tokens\":1200,\"output_tokens\":1}}}\n\n"
+                    + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                    + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n"
+                    + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                    + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":80}}\n\n"
+                    + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+    /** Where a request goes, and the headers it needs there. */
+    record Target(String name, String url, Map<String, String> headers) {}
+
+    @Test
+    void gateway() throws Exception {
+        HttpServer model = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        model.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        model.createContext(
+                "/",
+                exchange -> {
+                    String body =
+                            new String(
+                                    exchange.getRequestBody().readAllBytes(),
+                                    StandardCharsets.UTF_8);
+                    boolean stream = body.contains("\"stream\":true");
+                    byte[] out = (stream ? SSE : JSON).getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders()
+                            .add("Content-Type", stream ? "text/event-stream" : "application/json");
+                    exchange.sendResponseHeaders(200, out.length);
+                    try (OutputStream o = exchange.getResponseBody()) {
+                        o.write(out);
+                    }
+                });
+        model.start();
+        String modelUrl = "http://127.0.0.1:" + model.getAddress().getPort();
+        List<String> out = new ArrayList<>();
+        out.add(
+                "date "
+                        + Instant.now().toString().substring(0, 10)
+                        + ", "
+                        + Runtime.getRuntime().availableProcessors()
+                        + " cores, "
+                        + PHASE.toSeconds()
+                        + " s per phase, latency per request (closed loop)");
+        Process portkey = null;
+        try (LoadBenchmark.Server headroom = LoadBenchmark.Server.start()) {
+            Api operator = new Api(headroom.base(), LoadBenchmark.OPERATOR);
+            String org =
+                    operator.post(
+                                    "/api/v1/orgs",
+                                    Map.of("name", "Gateway bench", "plan", "ENTERPRISE_SEAT"))
+                            .text("id");
+            operator.put(
+                    "/api/v1/orgs/" + org + "/seat-types/STANDARD/included-allowance",
+                    Map.of(
+                            "windows",
+                            List.of(
+                                    Map.of(
+                                            "name",
+                                            "session",
+                                            "duration",
+                                            "PT5H",
+                                            "allowance",
+                                            "100000000"))));
+            operator.put(
+                    "/api/v1/orgs/" + org + "/gateway",
+                    Map.of("upstreamUrl", modelUrl, "upstreamKey", "sk-bench"));
+            String member =
+                    operator.post(
+                                    "/api/v1/orgs/" + org + "/members",
+                                    Map.of(
+                                            "email",
+                                            "bench@gateway.example",
+                                            "name",
+                                            "Bench",
+                                            "seatType",
+                                            "STANDARD"))
+                            .text("id");
+            String key =
+                    operator.post(
+                                    "/api/v1/orgs/" + org + "/keys",
+                                    Map.of("role", "MEMBER", "memberId", member))
+                            .text("key");
+            int portkeyPort;
+            try (ServerSocket s = new ServerSocket(0)) {
+                portkeyPort = s.getLocalPort();
+            }
+            Path gateway =
+                    Path.of(".tools/npm/node_modules/@portkey-ai/gateway/build/start-server.js");
+            List<Target> targets = new ArrayList<>();
+            targets.add(
+                    new Target(
+                            "direct", modelUrl + "/v1/messages", Map.of("x-api-key", "sk-bench")));
+            targets.add(
+                    new Target(
+                            "Headroom",
+                            headroom.base() + "/v1/messages",
+                            Map.of("x-api-key", key)));
+            if (Files.exists(gateway)) {
+                portkey =
+                        new ProcessBuilder(
+                                        "node",
+                                        gateway.toString(),
+                                        "--port=" + portkeyPort,
+                                        "--headless")
+                                .redirectErrorStream(true)
+                                .redirectOutput(Files.createTempFile("portkey", ".log").toFile())
+                                .start();
+                Thread.sleep(3_000);
+                targets.add(
+                        new Target(
+                                "Portkey",
+                                "http://127.0.0.1:" + portkeyPort + "/v1/messages",
+                                Map.of(
+                                        "x-api-key",
+                                        "sk-bench",
+                                        "x-portkey-provider",
+                                        "anthropic",
+                                        "x-portkey-custom-host",
+                                        modelUrl + "/v1")));
+            } else {
+                out.add("Portkey not installed (bench/gateway.sh installs @portkey-ai/gateway)");
+            }
+            HttpClient http =
+                    HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .executor(Executors.newVirtualThreadPerTaskExecutor())
+                            .build();
+            for (Target t : targets) {
+                run(http, t, BODY_STREAM, 16, WARM_UP);
+            }
+            for (int clients : new int[] {1, 64}) {
+                for (String body : List.of(BODY_PLAIN, BODY_STREAM)) {
+                    double[] direct = null;
+                    for (Target t : targets) {
+                        double[] r = run(http, t, body, clients, PHASE);
+                        if (t.name().equals("direct")) {
+                            direct = r;
+                        }
+                        out.add(
+                                String.format(
+                                        java.util.Locale.ROOT,
+                                        "%-9s %-6s %2d clients  %7.0f req/s  p50 %7.3f ms  p99 %7.3f ms  added p50 %+7.3f ms  p99 %+7.3f ms  (%d errors)",
+                                        t.name(),
+                                        body.contains("stream") ? "stream" : "plain",
+                                        clients,
+                                        r[0],
+                                        r[1],
+                                        r[2],
+                                        r[1] - direct[1],
+                                        r[2] - direct[2],
+                                        (long) r[3]));
+                    }
+                }
+            }
+        } finally {
+            if (portkey != null) {
+                portkey.destroy();
+            }
+            model.stop(0);
+        }
+        Path result = Path.of("target/bench/gateway.txt");
+        Files.createDirectories(result.getParent());
+        Files.write(result, out);
+        out.forEach(System.out::println);
+    }
+
+    /** {rate, p50 ms, p99 ms, errors} of {@code clients} closed loops for {@code length}. */
+    static double[] run(HttpClient http, Target t, String body, int clients, Duration length)
+            throws Exception {
+        long end = System.nanoTime() + length.toNanos();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<long[]>> loops = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            loops.add(
+                    pool.submit(() -> {
+                        long[] samples = new long[1 << 20];
+                        int n = 0;
+                        long errors = 0;
+                        while (System.nanoTime() < end && n < samples.length) {
+                            HttpRequest.Builder request =
+                                    HttpRequest.newBuilder(URI.create(t.url()))
+                                            .header("Content-Type", "application/json")
+                                            .header("anthropic-version", "2023-06-01")
+                                            .POST(HttpRequest.BodyPublishers.ofString(body));
+                            t.headers().forEach(request::header);
+                            long start = System.nanoTime();
+                            HttpResponse<String> answer =
+                                    http.send(
+                                            request.build(), HttpResponse.BodyHandlers.ofString());
+                            long took = System.nanoTime() - start;
+                            if (answer.statusCode() != 200 || !answer.body().contains("Hello")) {
+                                errors++;
+                            }
+                            samples[n++] = took;
+                        }
+                        long[] result = Arrays.copyOf(samples, n + 1);
+                        result[n] = errors;
+                        return result;
+                    }));
+        }
+        List<Long> all = new ArrayList<>();
+        long errors = 0;
+        for (Future<long[]> loop : loops) {
+            long[] r = loop.get();
+            for (int i = 0; i < r.length - 1; i++) {
+                all.add(r[i]);
+            }
+            errors += r[r.length - 1];
+        }
+        pool.shutdown();
+        all.sort(null);
+        double seconds = length.toNanos() / 1e9;
+        return new double[] {
+            all.size() / seconds,
+            all.get(all.size() / 2) / 1e6,
+            all.get((int) Math.min(all.size() - 1, Math.floor(all.size() * 0.99))) / 1e6,
+            errors
+        };
+    }
+}
