@@ -54,6 +54,8 @@ import tools.jackson.databind.ObjectMapper;
 public class MessagesProxy {
     private static final Logger log = LoggerFactory.getLogger(MessagesProxy.class);
     private static final String PRODUCT_HEADER = "x-headroom-product";
+    // The Messages API's own limit on a request body.
+    static final int REQUEST_BYTES_MAX = 32 * 1024 * 1024;
 
     private final ApiKeyService keys;
     private final AdmissionService admissions;
@@ -96,7 +98,11 @@ public class MessagesProxy {
         if (member == null) {
             return;
         }
-        byte[] body = request.getInputStream().readAllBytes();
+        byte[] body = body(request);
+        if (body == null) {
+            error(response, 413, "The request is larger than 32 MB.", null);
+            return;
+        }
         JsonNode message = parse(body);
         if (message == null || !message.isObject()) {
             error(response, 400, "The request body must be a JSON object.", null);
@@ -130,7 +136,12 @@ public class MessagesProxy {
         if (member == null) {
             return;
         }
-        passThrough(request, response, member, request.getInputStream().readAllBytes());
+        byte[] body = body(request);
+        if (body == null) {
+            error(response, 413, "The request is larger than 32 MB.", null);
+            return;
+        }
+        passThrough(request, response, member, body);
     }
 
     /** The upstream's list; without an upstream that answers it, the models Headroom prices. */
@@ -470,6 +481,15 @@ public class MessagesProxy {
         json.writeValue(
                 response.getOutputStream(),
                 AnthropicErrors.body(AnthropicErrors.typeOf(status), message, headroom));
+    }
+
+    /** The request body, or {@code null} past {@link #REQUEST_BYTES_MAX}. */
+    private static byte[] body(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > REQUEST_BYTES_MAX) {
+            return null;
+        }
+        byte[] bytes = request.getInputStream().readNBytes(REQUEST_BYTES_MAX + 1);
+        return bytes.length > REQUEST_BYTES_MAX ? null : bytes;
     }
 
     private JsonNode parse(byte[] bytes) {
