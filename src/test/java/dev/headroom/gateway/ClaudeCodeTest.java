@@ -90,11 +90,7 @@ class ClaudeCodeTest extends IntegrationTest {
 
     Member member() {
         OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
-        Api.Response set =
-                org.operator.put(
-                        org.path("/gateway"),
-                        Map.of("upstreamUrl", upstream.url(), "upstreamKey", StandInUpstream.KEY));
-        assertThat(set.status()).isEqualTo(200);
+        upstream.serve(org);
         String id = org.member("STANDARD");
         return new Member(org, id, org.memberKey(id));
     }

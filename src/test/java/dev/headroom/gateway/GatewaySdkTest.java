@@ -19,7 +19,6 @@ import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,11 +46,7 @@ class GatewaySdkTest extends IntegrationTest {
 
     Member member() {
         OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
-        Api.Response set =
-                org.operator.put(
-                        org.path("/gateway"),
-                        Map.of("upstreamUrl", upstream.url(), "upstreamKey", StandInUpstream.KEY));
-        assertThat(set.status()).isEqualTo(200);
+        upstream.serve(org);
         String id = org.member("STANDARD");
         AnthropicClient client =
                 AnthropicOkHttpClient.builder()

@@ -40,11 +40,7 @@ class GatewayTest extends IntegrationTest {
 
     Org org() {
         OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
-        Api.Response set =
-                org.owner.put(
-                        org.path("/gateway"),
-                        Map.of("upstreamUrl", upstream.url(), "upstreamKey", StandInUpstream.KEY));
-        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        upstream.serve(org);
         String member = org.member("STANDARD");
         return new Org(org, member, org.memberKey(member));
     }

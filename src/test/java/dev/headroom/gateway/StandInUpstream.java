@@ -1,7 +1,11 @@
 package dev.headroom.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.headroom.support.Api;
+import dev.headroom.support.Scenario.OrgFixture;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,24 +21,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stream with {@code ping}, content blocks and usage in {@code message_start} and {@code
  * message_delta}; {@code overloaded} in the model name answers 529. It records what it was sent.
  */
-final class StandInUpstream implements AutoCloseable {
-    static final String KEY = "sk-upstream-test-key";
+public final class StandInUpstream implements AutoCloseable {
+    public static final String KEY = "sk-upstream-test-key";
 
     record Received(String path, Map<String, List<String>> headers, String body) {}
 
     final List<Received> received = new CopyOnWriteArrayList<>();
-    final AtomicInteger messages = new AtomicInteger();
+    public final AtomicInteger messages = new AtomicInteger();
     private final HttpServer server;
 
-    StandInUpstream() throws IOException {
+    public StandInUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Makes this stand-in the org's upstream, set by its owner through the API. */
+    public void serve(OrgFixture org) {
+        Api.Response set =
+                org.owner.put(
+                        org.path("/gateway"), Map.of("upstreamUrl", url(), "upstreamKey", KEY));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -2,24 +2,38 @@ package dev.headroom.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.core.Money;
+import dev.headroom.gateway.StandInUpstream;
 import dev.headroom.support.Api;
+import dev.headroom.support.HeadroomProcess;
+import dev.headroom.support.Scenario;
+import dev.headroom.support.Scenario.OrgFixture;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -29,27 +43,22 @@ import tools.jackson.databind.JsonNode;
  * batch, with the same request ids. It is killed with SIGKILL at random moments — every other time
  * its PostgreSQL too, as a machine crash would — and restarted. Afterwards every acknowledged
  * report is stored exactly once with the cost it was acknowledged with, and every counter and the
- * balance equal the sums of their events and ledger entries.
+ * balance equal the sums of their events and ledger entries. The second test kills it the same way
+ * while members stream through the gateway (EX-4).
  *
  * <p>{@code ./test.sh} runs {@value #DEFAULT_KILLS} kills; {@code reliability/crash-test.sh} runs
  * the full version ({@code -Dheadroom.crash.kills=20}) and prints the figures.
  */
 class CrashRecoveryTest {
     static final int DEFAULT_KILLS = 3;
-    static final String OPERATOR = "crash-operator";
-
-    Process server;
-    int port;
-    Path dataDir;
 
     @Test
     void EX10_acknowledgedUsageSurvivesSigkill() throws Exception {
         int kills = Integer.getInteger("headroom.crash.kills", DEFAULT_KILLS);
         Random random = new Random(Long.getLong("headroom.crash.seed", 7L));
-        dataDir = Files.createTempDirectory("headroom-crash");
-        port = freePort();
-        start();
-        Api operator = new Api("http://localhost:" + port, OPERATOR);
+        HeadroomProcess headroom = new HeadroomProcess();
+        headroom.start();
+        Api operator = headroom.operator();
         String org =
                 operator.post(
                                 "/api/v1/orgs",
@@ -143,11 +152,8 @@ class CrashRecoveryTest {
         }
         for (int k = 1; k <= kills; k++) {
             sleep(400 + random.nextInt(1_200));
-            server.destroyForcibly().waitFor();
-            if (k % 2 == 0) {
-                killPostgres();
-            }
-            start();
+            headroom.kill(k % 2 == 0);
+            headroom.start();
         }
         sleep(500);
         stop.set(true);
@@ -155,7 +161,8 @@ class CrashRecoveryTest {
             client.join(120_000);
         }
 
-        try (Connection db = database()) {
+        try (headroom;
+                Connection db = headroom.database()) {
             long stored = 0;
             List<String> wrong = new ArrayList<>();
             try (PreparedStatement q =
@@ -228,14 +235,159 @@ class CrashRecoveryTest {
                             + (acknowledged.size() - storedAcknowledged)
                             + ", client retries="
                             + retries.get();
-            System.out.println("CRASH TEST: " + summary);
-            Path result = Path.of("target/reliability/crash-test.txt");
-            Files.createDirectories(result.getParent());
-            Files.writeString(result, Instant.now() + " " + summary + "\n");
-        } finally {
-            server.destroy();
-            server.waitFor();
-            killPostgres();
+            record(summary);
+        }
+    }
+
+    /**
+     * EX-4 / issue 14 item 5: members stream slow answers through the gateway while Headroom is
+     * SIGKILLed mid-stream. The gateway settles before the last event goes out, so every stream a
+     * client saw end ({@code message_stop}) is billed, exactly once and in full; a stream cut
+     * before that may be billed (the kill fell between the commit and the last bytes) but never in
+     * part, and nothing is billed that the model did not serve.
+     */
+    @Test
+    void EX4_aStreamCutBySigkillIsBilledInFullOrNotAtAll() throws Exception {
+        int kills = Integer.getInteger("headroom.crash.kills", DEFAULT_KILLS);
+        Random random = new Random(Long.getLong("headroom.crash.seed", 11L));
+        try (StandInUpstream upstream = new StandInUpstream();
+                HeadroomProcess headroom =
+                        new HeadroomProcess(
+                                "--headroom.gateway.allowed-upstreams=http://127.0.0.1")) {
+            headroom.start();
+            OrgFixture org =
+                    new Scenario(headroom.operator())
+                            .org("ENTERPRISE_SEAT", "UTC", Instant.parse("2027-05-01T00:00:00Z"));
+            upstream.serve(org);
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                keys.add(org.memberKey(org.member("STANDARD")));
+            }
+            Set<String> answered = ConcurrentHashMap.newKeySet();
+            AtomicInteger cut = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            HttpClient http = HttpClient.newHttpClient();
+            List<Thread> clients = new ArrayList<>();
+            for (String key : keys) {
+                clients.add(
+                        Thread.ofPlatform()
+                                .start(() -> {
+                                    while (!stop.get()) {
+                                        switch (stream(http, headroom.url(), key, answered)) {
+                                            case ANSWERED -> {}
+                                            case CUT -> cut.incrementAndGet();
+                                            case REFUSED -> {
+                                                refused.incrementAndGet();
+                                                sleep(100);
+                                            }
+                                        }
+                                    }
+                                }));
+            }
+            for (int k = 1; k <= kills; k++) {
+                sleep(600 + random.nextInt(1_200));
+                headroom.kill(k % 2 == 0);
+                headroom.start();
+            }
+            sleep(1_500);
+            stop.set(true);
+            for (Thread client : clients) {
+                client.join(60_000);
+            }
+
+            Map<String, Long> billed = new HashMap<>();
+            try (Connection db = headroom.database();
+                    PreparedStatement q =
+                            db.prepareStatement(
+                                    "select request_id, cost_nanos from usage_event where org_id = ?")) {
+                q.setString(1, org.id);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        billed.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                assertThat(
+                                count(
+                                        db,
+                                        "select coalesce(sum(extra_nanos), 0) from member_period_spend where org_id = ?",
+                                        org.id,
+                                        null))
+                        .isEqualTo(
+                                count(
+                                        db,
+                                        "select coalesce(sum(extra_nanos), 0) from usage_event where org_id = ?",
+                                        org.id,
+                                        null));
+            }
+            String summary =
+                    "gateway kills="
+                            + kills
+                            + ", streams answered in full="
+                            + answered.size()
+                            + ", cut mid-stream="
+                            + cut.get()
+                            + ", refused while down="
+                            + refused.get()
+                            + ", model calls="
+                            + upstream.messages.get()
+                            + ", billed="
+                            + billed.size();
+            record(summary);
+            assertThat(cut.get()).as("the kills cut streams: " + summary).isPositive();
+            assertThat(billed.keySet())
+                    .as("every stream answered in full is billed")
+                    .containsAll(answered);
+            // 1,200 input and 800 output tokens of Sonnet 4.5: $0.0036 + $0.012.
+            assertThat(Set.copyOf(billed.values()))
+                    .as("billed in full, never the first event's usage alone")
+                    .containsOnly(Money.parse("0.0156").nanos());
+            assertThat(billed.size())
+                    .as("nothing billed the model did not serve")
+                    .isLessThanOrEqualTo(upstream.messages.get());
+        }
+    }
+
+    enum Streamed {
+        ANSWERED,
+        CUT,
+        REFUSED
+    }
+
+    /** One slow streamed message through the gateway; its request id joins {@code answered}. */
+    private static Streamed stream(HttpClient http, String base, String key, Set<String> answered) {
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(base + "/v1/messages?beta=true"))
+                        .header("x-api-key", key)
+                        .header("anthropic-version", "2023-06-01")
+                        .header("content-type", "application/json")
+                        .header("User-Agent", "claude-cli/2.1.328 (external, sdk-cli)")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"stream\":true,"
+                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"slowly\"}]}"))
+                        .build();
+        try {
+            HttpResponse<Stream<String>> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                response.body().close();
+                return Streamed.REFUSED;
+            }
+            String id = response.headers().firstValue("request-id").orElseThrow();
+            try (Stream<String> lines = response.body()) {
+                if (lines.anyMatch("event: message_stop"::equals)) {
+                    answered.add(id);
+                    return Streamed.ANSWERED;
+                }
+            }
+            return Streamed.CUT;
+        } catch (IOException | UncheckedIOException e) {
+            return e instanceof ConnectException ? Streamed.REFUSED : Streamed.CUT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Streamed.CUT;
         }
     }
 
@@ -257,64 +409,6 @@ class CrashRecoveryTest {
                 Api.usage(20_000, 2_000));
     }
 
-    private void start() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        server =
-                new ProcessBuilder(
-                                java,
-                                "-Xmx512m",
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                "dev.headroom.HeadroomApplication",
-                                "--server.port=" + port,
-                                "--headroom.data-dir=" + dataDir,
-                                "--headroom.demo.enabled=false",
-                                "--headroom.operator-key=" + OPERATOR,
-                                "--logging.level.root=WARN")
-                        .redirectErrorStream(true)
-                        .redirectOutput(dataDir.resolve("server.log").toFile())
-                        .start();
-        Api anonymous = new Api("http://localhost:" + port, null);
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (true) {
-            assertThat(server.isAlive())
-                    .as("server process alive; see " + dataDir.resolve("server.log"))
-                    .isTrue();
-            try {
-                if (anonymous.get("/actuator/health").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not up yet
-            }
-            assertThat(System.nanoTime()).as("server up in time").isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    /** SIGKILLs the embedded PostgreSQL, as a machine crash would leave it: no clean shutdown. */
-    private void killPostgres() throws IOException {
-        Path pidFile = dataDir.resolve("postgres/postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
-        ProcessHandle.of(pid)
-                .ifPresent(p -> {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.onExit().join();
-                });
-    }
-
-    private Connection database() throws IOException, SQLException {
-        List<String> pid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
-        return DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres",
-                "postgres",
-                "postgres");
-    }
-
     private static long count(Connection db, String sql, String org, String[] ids)
             throws SQLException {
         try (PreparedStatement q = db.prepareStatement(sql)) {
@@ -329,10 +423,16 @@ class CrashRecoveryTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** Prints the run's figures and appends them to target/reliability/crash-test.txt. */
+    private static void record(String summary) throws IOException {
+        System.out.println("CRASH TEST: " + summary);
+        Path result = Path.of("target/reliability/crash-test.txt");
+        Files.createDirectories(result.getParent());
+        Files.writeString(
+                result,
+                Instant.now() + " " + summary + "\n",
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     private static void sleep(long millis) {

@@ -13,7 +13,7 @@ public final class Scenario {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private final Api operator;
 
-    Scenario(Api operator) {
+    public Scenario(Api operator) {
         this.operator = operator;
     }
 

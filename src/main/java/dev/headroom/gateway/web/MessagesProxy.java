@@ -98,9 +98,8 @@ public class MessagesProxy {
         if (member == null) {
             return;
         }
-        byte[] body = body(request);
+        byte[] body = body(request, response);
         if (body == null) {
-            error(response, 413, "The request is larger than 32 MB.", null);
             return;
         }
         JsonNode message = parse(body);
@@ -136,9 +135,8 @@ public class MessagesProxy {
         if (member == null) {
             return;
         }
-        byte[] body = body(request);
+        byte[] body = body(request, response);
         if (body == null) {
-            error(response, 413, "The request is larger than 32 MB.", null);
             return;
         }
         passThrough(request, response, member, body);
@@ -483,13 +481,18 @@ public class MessagesProxy {
                 AnthropicErrors.body(AnthropicErrors.typeOf(status), message, headroom));
     }
 
-    /** The request body, or {@code null} past {@link #REQUEST_BYTES_MAX}. */
-    private static byte[] body(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > REQUEST_BYTES_MAX) {
+    /** The request body, or {@code null} once 413 is answered past {@link #REQUEST_BYTES_MAX}. */
+    private byte[] body(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        byte[] bytes =
+                request.getContentLengthLong() > REQUEST_BYTES_MAX
+                        ? null
+                        : request.getInputStream().readNBytes(REQUEST_BYTES_MAX + 1);
+        if (bytes == null || bytes.length > REQUEST_BYTES_MAX) {
+            error(response, 413, "The request is larger than 32 MB.", null);
             return null;
         }
-        byte[] bytes = request.getInputStream().readNBytes(REQUEST_BYTES_MAX + 1);
-        return bytes.length > REQUEST_BYTES_MAX ? null : bytes;
+        return bytes;
     }
 
     private JsonNode parse(byte[] bytes) {
