@@ -2,11 +2,13 @@ package dev.headroom.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.gateway.StandInUpstream;
 import dev.headroom.support.Api;
 import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * EX-17: the business metrics are on {@code /actuator/prometheus} with their labels, and each
- * admission, settlement, group commit and payment moves exactly its own series.
+ * admission, settlement, group commit, payment and gateway request moves exactly its own series.
  */
 class BusinessMetricsTest extends IntegrationTest {
     static final Instant T0 = Instant.parse("2027-04-12T09:00:00Z");
@@ -34,16 +36,22 @@ class BusinessMetricsTest extends IntegrationTest {
     static final String PURCHASES =
             "headroom_payments_total{kind=\"PURCHASE\",outcome=\"succeeded\"}";
     static final String OUTBOX = "headroom_outbox_depth{kind=\"email\"}";
+    static final String FORWARDED = "headroom_gateway_requests_total{outcome=\"forwarded\"}";
+    static final String REFUSED = "headroom_gateway_requests_total{outcome=\"refused\"}";
+    static final String UPSTREAM_2XX = "headroom_gateway_upstream_seconds_count{outcome=\"2xx\"}";
+    static final String UPSTREAM_5XX = "headroom_gateway_upstream_seconds_count{outcome=\"5xx\"}";
 
     Map<String, Double> scrape() {
+        return scrape(
+                INCLUDED, UNKNOWN, SETTLED, DUPLICATE, CONFLICT, GROUPS, COMMITS, PURCHASES,
+                OUTBOX);
+    }
+
+    Map<String, Double> scrape(String... wanted) {
         Api.Response metrics = operator().get("/actuator/prometheus");
         assertThat(metrics.status()).isEqualTo(200);
         Map<String, Double> values = new HashMap<>();
-        for (String series :
-                new String[] {
-                    INCLUDED, UNKNOWN, SETTLED, DUPLICATE, CONFLICT, GROUPS, COMMITS, PURCHASES,
-                    OUTBOX
-                }) {
+        for (String series : wanted) {
             Matcher m =
                     Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.E+-]+)$")
                             .matcher(metrics.raw());
@@ -74,5 +82,36 @@ class BusinessMetricsTest extends IntegrationTest {
         assertThat(after.get(COMMITS) - before.get(COMMITS)).isEqualTo(3.0);
         assertThat(after.get(PURCHASES) - before.get(PURCHASES)).isEqualTo(1.0);
         assertThat(operator().get("/actuator/prometheus").raw()).contains(OUTBOX);
+    }
+
+    @Test
+    void EX17_theGatewayCountsItsRequestsAndTimesItsUpstream() throws Exception {
+        try (StandInUpstream upstream = new StandInUpstream()) {
+            OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+            upstream.serve(org);
+            Api member = operator().as(org.memberKey(org.member("STANDARD")));
+            String[] gateway = {FORWARDED, REFUSED, UPSTREAM_2XX, UPSTREAM_5XX};
+            Map<String, Double> before = scrape(gateway);
+            assertThat(member.post("/v1/messages", message("hi")).status()).isEqualTo(200);
+            assertThat(member.post("/v1/messages", message("overloaded")).status()).isEqualTo(529);
+            assertThat(operator().as("hr_nokey").post("/v1/messages", message("hi")).status())
+                    .isEqualTo(401);
+            Map<String, Double> after = scrape(gateway);
+
+            assertThat(after.get(FORWARDED) - before.get(FORWARDED)).isEqualTo(2.0);
+            assertThat(after.get(REFUSED) - before.get(REFUSED)).isEqualTo(1.0);
+            assertThat(after.get(UPSTREAM_2XX) - before.get(UPSTREAM_2XX)).isEqualTo(1.0);
+            assertThat(after.get(UPSTREAM_5XX) - before.get(UPSTREAM_5XX)).isEqualTo(1.0);
+        }
+    }
+
+    private static Map<String, Object> message(String text) {
+        return Map.of(
+                "model",
+                "claude-sonnet-4-5",
+                "max_tokens",
+                16,
+                "messages",
+                List.of(Map.of("role", "user", "content", text)));
     }
 }

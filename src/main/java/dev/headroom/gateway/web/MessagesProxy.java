@@ -17,6 +17,7 @@ import dev.headroom.organization.ApiKeyService;
 import dev.headroom.organization.Caller;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
+import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
@@ -66,6 +67,7 @@ public class MessagesProxy {
     private final OrgService orgs;
     private final ObjectMapper json;
     private final dev.headroom.pricing.PriceBookService prices;
+    private final GatewayMetrics metrics;
 
     public MessagesProxy(
             ApiKeyService keys,
@@ -76,8 +78,10 @@ public class MessagesProxy {
             UpstreamClient upstream,
             OrgService orgs,
             ObjectMapper json,
-            dev.headroom.pricing.PriceBookService prices) {
+            dev.headroom.pricing.PriceBookService prices,
+            GatewayMetrics metrics) {
         this.prices = prices;
+        this.metrics = metrics;
         this.keys = keys;
         this.admissions = admissions;
         this.usage = usage;
@@ -377,11 +381,17 @@ public class MessagesProxy {
         String path =
                 request.getRequestURI()
                         + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        Timer.Sample started = metrics.upstreamCallStarts();
         try {
-            return upstream.send(target, request.getMethod(), path, headersOf(request), body);
+            HttpResponse<InputStream> answer =
+                    upstream.send(target, request.getMethod(), path, headersOf(request), body);
+            metrics.forwarded(answer.statusCode(), started);
+            return answer;
         } catch (HttpTimeoutException timedOut) {
+            metrics.upstreamFailed("timeout", started);
             error(response, 504, "The upstream did not answer in time.", null);
         } catch (IOException unreachable) {
+            metrics.upstreamFailed("unreachable", started);
             error(response, 502, "The upstream could not be reached.", null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -474,6 +484,7 @@ public class MessagesProxy {
     private void error(
             HttpServletResponse response, int status, String message, Map<String, Object> headroom)
             throws IOException {
+        metrics.answeredByHeadroom(status);
         response.setStatus(status);
         response.setContentType("application/json");
         json.writeValue(
