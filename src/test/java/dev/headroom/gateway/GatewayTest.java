@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +112,49 @@ class GatewayTest extends IntegrationTest {
                 .isEqualTo("0.0156");
         assertThat(org.fixture().owner.get(org.fixture().path("/usage?groupBy=product")).raw())
                 .contains("\"CLAUDE\"");
+    }
+
+    /**
+     * A long stream keeps flowing: its pings reach the client as they are sent, spread over the
+     * whole stream, and it is billed once at its end. {@code reliability/long-stream.sh} runs it
+     * for ten minutes.
+     */
+    @Test
+    void EX4_aLongStreamFlowsEventByEventAndIsBilledOnce() throws Exception {
+        int seconds = Integer.getInteger("headroom.gateway.long-stream-seconds", 5);
+        Org org = org();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/messages"))
+                        .header("Content-Type", "application/json")
+                        .header("x-api-key", org.key())
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        message(true, "claude-sonnet-4-5")
+                                                .replace(
+                                                        "\"hi\"",
+                                                        "\"talk for " + seconds + " seconds\"")))
+                        .build();
+        HttpResponse<java.util.stream.Stream<String>> answer =
+                http.send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        List<Long> pings = new java.util.ArrayList<>();
+        List<String> events = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<String> lines = answer.body()) {
+            lines.filter(line -> line.startsWith("event: "))
+                    .forEach(line -> {
+                        events.add(line);
+                        if (line.equals("event: ping")) {
+                            pings.add(System.nanoTime());
+                        }
+                    });
+        }
+        assertThat(pings).hasSize(seconds);
+        // Relayed as they came, not gathered: the pings arrived about a second apart.
+        assertThat(pings.getLast() - pings.getFirst())
+                .isGreaterThanOrEqualTo((seconds - 1) * 500_000_000L);
+        assertThat(events.getLast()).isEqualTo("event: message_stop");
+        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
+                .isEqualTo("0.0156");
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A model API on loopback that speaks the Messages API's wire format: a JSON answer, or an SSE
@@ -70,6 +72,10 @@ public final class StandInUpstream implements AutoCloseable {
                         exchange,
                         529,
                         "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+            } else if (LONG.matcher(body).find()) {
+                Matcher seconds = LONG.matcher(body);
+                seconds.find();
+                longStream(exchange, Integer.parseInt(seconds.group(1)));
             } else if (body.contains("\"stream\":true")) {
                 stream(exchange, body.contains("slowly") ? 150 : 0);
             } else {
@@ -113,6 +119,27 @@ public final class StandInUpstream implements AutoCloseable {
                     (STREAM.getFirst()
                                     + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n")
                             .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** "for N seconds" in a message: a stream that pings once a second for that long. */
+    static final Pattern LONG = Pattern.compile("for (\\d+) seconds");
+
+    /** The stream with a {@code ping} every second for {@code seconds} between its first events. */
+    private static void longStream(HttpExchange exchange, int seconds) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(STREAM.getFirst().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            for (int i = 0; i < seconds; i++) {
+                pause(1_000);
+                out.write(STREAM.get(1).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            for (String event : STREAM.subList(2, STREAM.size())) {
+                out.write(event.getBytes(StandardCharsets.UTF_8));
+            }
         }
     }
 
