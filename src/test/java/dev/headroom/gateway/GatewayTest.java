@@ -298,6 +298,37 @@ class GatewayTest extends IntegrationTest {
     }
 
     @Test
+    void EX4_anUpstreamThatDropsMidStreamEndsInAnErrorEventAndChargesWhatItReported()
+            throws Exception {
+        Org org = org();
+        HttpResponse<String> dropped =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        message(true, "claude-sonnet-4-5").replace("\"hi\"", "\"dropped stream\""),
+                        "x");
+        assertThat(dropped.statusCode()).isEqualTo(200);
+        assertThat(dropped.body())
+                .startsWith(StandInUpstream.STREAM.getFirst())
+                .endsWith(
+                        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                                + "\"message\":\"The upstream connection was lost mid-stream.\"}}\n\n");
+        // message_start reported 1,200 input and 1 output token: that, and nothing more.
+        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
+                .isEqualTo("0.003615");
+        HttpResponse<String> droppedJson =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        message(false, "claude-sonnet-4-5").replace("\"hi\"", "\"dropped stream\""),
+                        "x");
+        assertThat(droppedJson.statusCode()).isEqualTo(502);
+        assertThat(json(droppedJson.body()).at("/error/type").asString()).isEqualTo("api_error");
+        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
+                .isEqualTo("0.003615");
+    }
+
+    @Test
     void EX4_anUnreachableUpstreamIsAnApiErrorAndTheModelsComeFromThePriceBook() throws Exception {
         OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
         org.operator.put(

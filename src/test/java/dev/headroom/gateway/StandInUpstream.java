@@ -67,6 +67,14 @@ public final class StandInUpstream implements AutoCloseable {
                         "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
             } else if (body.contains("broken stream")) {
                 brokenStream(exchange);
+            } else if (body.contains("dropped stream")) {
+                exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody()
+                        .write(STREAM.getFirst().getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+                // Thrown out of the handler, the server closes the connection mid-body.
+                throw new IOException("the model's connection dropped");
             } else if (body.contains("overloaded")) {
                 json(
                         exchange,

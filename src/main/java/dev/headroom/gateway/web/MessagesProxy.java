@@ -243,7 +243,15 @@ public class MessagesProxy {
             if (stream && answer.statusCode() == 200 && type.contains("text/event-stream")) {
                 relay(in, response, call, requestId);
             } else {
-                byte[] bytes = in.readAllBytes();
+                byte[] bytes;
+                try {
+                    bytes = in.readAllBytes();
+                } catch (IOException upstreamLost) {
+                    // Nothing of the answer went out and no usage is known: nothing is charged.
+                    response.reset();
+                    error(response, 502, "The upstream connection was lost.", null);
+                    return;
+                }
                 JsonNode parsed = parse(bytes);
                 MessageUsage used = new MessageUsage();
                 if (parsed != null && parsed.isObject()) {
@@ -270,23 +278,38 @@ public class MessagesProxy {
         StringBuilder data = new StringBuilder();
         boolean settled = false;
         boolean clientGone = false;
-        for (String line; (line = reader.readLine()) != null; ) {
-            event.append(line).append('\n');
-            if (line.startsWith("event:")) {
-                name = line.substring(6).trim();
-            } else if (line.startsWith("data:")) {
-                data.append(line.substring(5).trim());
-            } else if (line.isEmpty()) {
-                observe(name, data.toString(), used);
-                if ("message_stop".equals(name) && !settled) {
-                    settle(call, requestId, used);
-                    settled = true;
+        try {
+            for (String line; (line = reader.readLine()) != null; ) {
+                event.append(line).append('\n');
+                if (line.startsWith("event:")) {
+                    name = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                } else if (line.isEmpty()) {
+                    observe(name, data.toString(), used);
+                    if ("message_stop".equals(name) && !settled) {
+                        settle(call, requestId, used);
+                        settled = true;
+                    }
+                    clientGone = clientGone || !send(out, event);
+                    event.setLength(0);
+                    data.setLength(0);
+                    name = null;
                 }
-                clientGone = clientGone || !send(out, event);
-                event.setLength(0);
-                data.setLength(0);
-                name = null;
             }
+        } catch (IOException upstreamLost) {
+            // The upstream dropped mid-stream: what it reported so far is charged below, and the
+            // member is told in the stream's own error event instead of a cut-off half event.
+            log.warn("The upstream dropped request {} mid-stream.", requestId);
+            event.setLength(0);
+            event.append("event: error\ndata: ")
+                    .append(
+                            json.writeValueAsString(
+                                    AnthropicErrors.body(
+                                            "api_error",
+                                            "The upstream connection was lost mid-stream.",
+                                            null)))
+                    .append("\n\n");
         }
         if (!event.isEmpty()) {
             clientGone = clientGone || !send(out, event);
