@@ -51,6 +51,18 @@ class ClaudeCodeTest extends IntegrationTest {
 
     Run claude(String key, String prompt) throws IOException, InterruptedException {
         Path home = Files.createTempDirectory("claude-home");
+        Process process = start(key, prompt, home);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return new Run(
+                process.exitValue(),
+                Files.readString(home.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(home.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    /** Claude Code, headless, its output in {@code home}'s out.txt and err.txt. */
+    Process start(String key, String prompt, Path home) throws IOException {
         List<String> command =
                 new ArrayList<>(
                         List.of(
@@ -66,16 +78,9 @@ class ClaudeCodeTest extends IntegrationTest {
         env.put("ANTHROPIC_API_KEY", key);
         env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
         env.put("DISABLE_TELEMETRY", "1");
-        Path out = home.resolve("out.txt");
-        Path err = home.resolve("err.txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        return new Run(
-                process.exitValue(),
-                Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return builder.redirectOutput(home.resolve("out.txt").toFile())
+                .redirectError(home.resolve("err.txt").toFile())
+                .start();
     }
 
     record Member(OrgFixture org, String id, String key) {}
@@ -137,5 +142,30 @@ class ClaudeCodeTest extends IntegrationTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
                 .as("shown at once, without retries")
                 .isLessThan(60);
+    }
+
+    @Test
+    void EX4_claudeCodeKilledMidStreamIsChargedWhatTheModelProduced() throws Exception {
+        Member m = member();
+        int before = upstream.messages.get();
+        Process claude =
+                start(m.key(), "talk for 4 seconds", Files.createTempDirectory("claude-home"));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (upstream.messages.get() == before) {
+            assertThat(claude.isAlive()).as("Claude Code still running").isTrue();
+            assertThat(System.nanoTime()).as("Claude Code's request arrived").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Thread.sleep(1_000);
+        claude.destroyForcibly().waitFor();
+        // The model goes on to its final usage, which is settled: 1,200 input and 800 output
+        // tokens of Claude Code's default model (Opus 5.5: $4 and $20 per million).
+        while (!"0.0208".equals(m.org().usageOf(m.id()).body().at("/windows/0/used").asString())) {
+            assertThat(System.nanoTime())
+                    .as("usage settled after Claude Code was killed")
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        assertThat(upstream.messages.get()).isEqualTo(before + 1);
     }
 }

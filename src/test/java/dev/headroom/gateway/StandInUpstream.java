@@ -130,8 +130,8 @@ public final class StandInUpstream implements AutoCloseable {
         }
     }
 
-    /** "for N seconds" in a message: a stream that pings once a second for that long. */
-    static final Pattern LONG = Pattern.compile("for (\\d+) seconds");
+    /** "talk for N seconds" in a message: a stream that pings once a second for that long. */
+    static final Pattern LONG = Pattern.compile("talk for (\\d+) seconds");
 
     /** The stream with a {@code ping} every second for {@code seconds} between its first events. */
     private static void longStream(HttpExchange exchange, int seconds) throws IOException {
