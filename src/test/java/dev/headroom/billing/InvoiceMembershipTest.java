@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.support.Api;
 import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.InvoiceFigures;
 import dev.headroom.support.Scenario.OrgFixture;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -94,25 +95,14 @@ class InvoiceMembershipTest extends IntegrationTest {
     }
 
     private void assertEveryEventOnExactlyOneInvoice(OrgFixture org) {
-        long unassigned =
-                jdbc.sql(
-                                "select count(*) from usage_event e where e.org_id = ? and e.extra_nanos > 0"
-                                        + " and not exists (select 1 from invoice_event i"
-                                        + " where i.org_id = e.org_id and i.request_id = e.request_id)")
-                        .param(org.id)
-                        .query(Long.class)
-                        .single();
+        long unassigned = InvoiceFigures.unassignedEvents(jdbc, org.id);
         assertThat(unassigned).as("extra-usage events on no invoice").isZero();
         long events =
                 jdbc.sql("select coalesce(sum(extra_nanos), 0) from usage_event where org_id = ?")
                         .param(org.id)
                         .query(Long.class)
                         .single();
-        long lines =
-                jdbc.sql("select coalesce(sum(exact_nanos), 0) from invoice_line where org_id = ?")
-                        .param(org.id)
-                        .query(Long.class)
-                        .single();
+        long lines = InvoiceFigures.lineNanos(jdbc, org.id);
         assertThat(lines).as("invoice lines against the events' extra cost").isEqualTo(events);
     }
 

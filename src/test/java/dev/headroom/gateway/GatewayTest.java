@@ -61,11 +61,23 @@ class GatewayTest extends IntegrationTest {
     }
 
     static String message(boolean stream, String model) {
+        return message(stream, model, "hi");
+    }
+
+    /** A message whose text tells the stand-in model how to answer ("overloaded", "slowly", …). */
+    static String message(boolean stream, String model, String text) {
         return "{\"model\":\""
                 + model
                 + "\",\"max_tokens\":1024,\"stream\":"
                 + stream
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + text
+                + "\"}]}";
+    }
+
+    /** The member's use of their first window, as the API shows it. */
+    static String used(Org org) {
+        return org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString();
     }
 
     static JsonNode json(String body) {
@@ -93,8 +105,7 @@ class GatewayTest extends IntegrationTest {
                 .containsExactly("claude-code-20250219,oauth-2025-04-20");
         assertThat(sent.body()).isEqualTo(message(false, "claude-sonnet-4-5"));
         // 1,200 input at $3 and 800 output at $15 per million tokens.
-        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
-                .isEqualTo("0.0156");
+        assertThat(used(org)).isEqualTo("0.0156");
         assertThat(org.fixture().owner.get(org.fixture().path("/usage?groupBy=product")).raw())
                 .contains("CLAUDE_CODE");
     }
@@ -108,8 +119,7 @@ class GatewayTest extends IntegrationTest {
         assertThat(answer.headers().firstValue("content-type").orElse(""))
                 .contains("text/event-stream");
         assertThat(answer.body()).isEqualTo(String.join("", StandInUpstream.STREAM));
-        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
-                .isEqualTo("0.0156");
+        assertThat(used(org)).isEqualTo("0.0156");
         assertThat(org.fixture().owner.get(org.fixture().path("/usage?groupBy=product")).raw())
                 .contains("\"CLAUDE\"");
     }
@@ -129,10 +139,10 @@ class GatewayTest extends IntegrationTest {
                         .header("x-api-key", org.key())
                         .POST(
                                 HttpRequest.BodyPublishers.ofString(
-                                        message(true, "claude-sonnet-4-5")
-                                                .replace(
-                                                        "\"hi\"",
-                                                        "\"talk for " + seconds + " seconds\"")))
+                                        message(
+                                                true,
+                                                "claude-sonnet-4-5",
+                                                "talk for " + seconds + " seconds")))
                         .build();
         HttpResponse<java.util.stream.Stream<String>> answer =
                 http.send(request, HttpResponse.BodyHandlers.ofLines());
@@ -153,8 +163,7 @@ class GatewayTest extends IntegrationTest {
         assertThat(pings.getLast() - pings.getFirst())
                 .isGreaterThanOrEqualTo((seconds - 1) * 500_000_000L);
         assertThat(events.getLast()).isEqualTo("event: message_stop");
-        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
-                .isEqualTo("0.0156");
+        assertThat(used(org)).isEqualTo("0.0156");
     }
 
     @Test
@@ -166,8 +175,7 @@ class GatewayTest extends IntegrationTest {
                         .header("x-api-key", org.key())
                         .POST(
                                 HttpRequest.BodyPublishers.ofString(
-                                        message(true, "claude-sonnet-4-5")
-                                                .replace("\"hi\"", "\"slowly\"")))
+                                        message(true, "claude-sonnet-4-5", "slowly")))
                         .build();
         HttpResponse<java.io.InputStream> answer =
                 http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -177,13 +185,7 @@ class GatewayTest extends IntegrationTest {
             assertThat(events.read(first)).isPositive();
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!"0.0156"
-                .equals(
-                        org.fixture()
-                                .usageOf(org.member())
-                                .body()
-                                .at("/windows/0/used")
-                                .asString())) {
+        while (!"0.0156".equals(used(org))) {
             assertThat(System.nanoTime())
                     .as("usage settled after the client left")
                     .isLessThan(deadline);
@@ -255,7 +257,7 @@ class GatewayTest extends IntegrationTest {
                 post(
                         "/v1/messages",
                         org.key(),
-                        message(false, "claude-sonnet-4-5").replace("\"hi\"", "\"overloaded\""),
+                        message(false, "claude-sonnet-4-5", "overloaded"),
                         "x");
         assertThat(overloaded.statusCode()).isEqualTo(529);
         assertThat(json(overloaded.body()).at("/error/type").asString())
@@ -268,8 +270,7 @@ class GatewayTest extends IntegrationTest {
                         "x");
         assertThat(counted.statusCode()).isEqualTo(200);
         assertThat(json(counted.body()).get("input_tokens").asInt()).isEqualTo(42);
-        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
-                .isEqualTo("0.00");
+        assertThat(used(org)).isEqualTo("0.00");
     }
 
     @Test
@@ -279,18 +280,17 @@ class GatewayTest extends IntegrationTest {
                 post(
                         "/v1/messages",
                         org.key(),
-                        message(true, "claude-sonnet-4-5").replace("\"hi\"", "\"broken stream\""),
+                        message(true, "claude-sonnet-4-5", "broken stream"),
                         "x");
         assertThat(broken.statusCode()).isEqualTo(200);
         assertThat(broken.body()).contains("event: error").contains("overloaded_error");
         // message_start reported 1,200 input and 1 output token: that, and nothing more.
-        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
-                .isEqualTo("0.003615");
+        assertThat(used(org)).isEqualTo("0.003615");
         HttpResponse<String> refused =
                 post(
                         "/v1/messages",
                         org.key(),
-                        message(false, "claude-sonnet-4-5").replace("\"hi\"", "\"unauthorised\""),
+                        message(false, "claude-sonnet-4-5", "unauthorised"),
                         "x");
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(json(refused.body()).at("/error/message").asString())
@@ -305,7 +305,7 @@ class GatewayTest extends IntegrationTest {
                 post(
                         "/v1/messages",
                         org.key(),
-                        message(true, "claude-sonnet-4-5").replace("\"hi\"", "\"dropped stream\""),
+                        message(true, "claude-sonnet-4-5", "dropped stream"),
                         "x");
         assertThat(dropped.statusCode()).isEqualTo(200);
         assertThat(dropped.body())
@@ -314,18 +314,16 @@ class GatewayTest extends IntegrationTest {
                         "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
                                 + "\"message\":\"The upstream connection was lost mid-stream.\"}}\n\n");
         // message_start reported 1,200 input and 1 output token: that, and nothing more.
-        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
-                .isEqualTo("0.003615");
+        assertThat(used(org)).isEqualTo("0.003615");
         HttpResponse<String> droppedJson =
                 post(
                         "/v1/messages",
                         org.key(),
-                        message(false, "claude-sonnet-4-5").replace("\"hi\"", "\"dropped stream\""),
+                        message(false, "claude-sonnet-4-5", "dropped stream"),
                         "x");
         assertThat(droppedJson.statusCode()).isEqualTo(502);
         assertThat(json(droppedJson.body()).at("/error/type").asString()).isEqualTo("api_error");
-        assertThat(org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString())
-                .isEqualTo("0.003615");
+        assertThat(used(org)).isEqualTo("0.003615");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.headroom.simulation;
 import dev.headroom.core.Money;
 import dev.headroom.support.Api;
 import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.InvoiceFigures;
 import dev.headroom.support.Scenario.OrgFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -323,14 +324,7 @@ class SimulationTest extends IntegrationTest {
                         .atStartOfDay(model.zone)
                         .toInstant();
         org.advance(nextMonth);
-        long unbilled =
-                jdbc.sql(
-                                "select count(*) from usage_event e where e.org_id = ? and e.extra_nanos > 0"
-                                        + " and not exists (select 1 from invoice_event i"
-                                        + " where i.org_id = e.org_id and i.request_id = e.request_id)")
-                        .param(org.id)
-                        .query(Long.class)
-                        .single();
+        long unbilled = InvoiceFigures.unassignedEvents(jdbc, org.id);
         long assigned =
                 jdbc.sql(
                                 "select coalesce(sum(e.extra_nanos), 0) from invoice_event i join usage_event e"
@@ -338,11 +332,7 @@ class SimulationTest extends IntegrationTest {
                         .param(org.id)
                         .query(Long.class)
                         .single();
-        long lines =
-                jdbc.sql("select coalesce(sum(exact_nanos), 0) from invoice_line where org_id = ?")
-                        .param(org.id)
-                        .query(Long.class)
-                        .single();
+        long lines = InvoiceFigures.lineNanos(jdbc, org.id);
         if (unbilled != 0) {
             return "invoices: " + unbilled + " events of closed periods on no invoice";
         }
