@@ -240,6 +240,13 @@ public class ApiKeyService {
                 orgId, orgs.now(org), by.actor(), "api_key.revoke", keyId, "active", "revoked");
     }
 
+    /** The key of an {@code Authorization: Bearer <key>} header, or {@code null} without one. */
+    public static String bearerKey(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : null;
+    }
+
     public Verdict authenticate(String key) {
         if (key == null || key.isEmpty() || key.length() > 200) {
             return new Verdict.Rejected("The API key is not valid.");

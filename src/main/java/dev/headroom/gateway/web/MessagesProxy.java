@@ -449,11 +449,8 @@ public class MessagesProxy {
     private Caller.OrgKey authenticate(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         String key = request.getHeader("x-api-key");
-        String bearer = request.getHeader("Authorization");
-        if ((key == null || key.isBlank())
-                && bearer != null
-                && bearer.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            key = bearer.substring(7).trim();
+        if (key == null || key.isBlank()) {
+            key = ApiKeyService.bearerKey(request.getHeader("Authorization"));
         }
         if (key == null || key.isBlank()) {
             error(response, 401, "Send your Headroom member key as x-api-key.", null);

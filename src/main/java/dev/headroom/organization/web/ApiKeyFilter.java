@@ -44,12 +44,12 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(
             HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String key = ApiKeyService.bearerKey(request.getHeader("Authorization"));
+        if (key == null) {
             reject(response, "Send the API key as 'Authorization: Bearer <key>'.");
             return;
         }
-        switch (keys.authenticate(header.substring(7).trim())) {
+        switch (keys.authenticate(key)) {
             case ApiKeyService.Verdict.Accepted accepted
                     when operatorOnly(request.getRequestURI())
                             && !accepted.caller().rank().operator() ->
