@@ -10,10 +10,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Every write that changes what an admission reads says so here: an org's part (the org row,
  * settings, allowances, org spend, balance) or one member's part (windows, member spend, requests).
  * A change to a member's row (role, seat, caps, removal) is an <em>access</em> change, and the
- * revocation of a key a <em>key</em> change: they change what a caller may do (EX-12). Listeners
- * hear of it when the transaction ends, before the writer answers its caller — so on this node no
- * request after that answer can use the old state (XU-18, EX-12). Other nodes hear of the same rows
- * through the database's notifications ({@link dev.headroom.core.db.StateNotifications}).
+ * revocation of a key a <em>key</em> change: they change what a caller may do (EX-12); a change of
+ * an org's gateway upstream is a <em>gateway</em> change (EX-4). Listeners hear of it when the
+ * transaction ends, before the writer answers its caller — so on this node no request after that
+ * answer can use the old state (XU-18, EX-12). Other nodes hear of the same rows through the
+ * database's notifications ({@link dev.headroom.core.db.StateNotifications}).
  */
 @Component
 public class StateChanges {
@@ -31,6 +32,9 @@ public class StateChanges {
 
         /** A key was revoked or its expiry changed. */
         default void keyChanged(String orgId, String keyId) {}
+
+        /** The org's gateway upstream (URL or key) changed. */
+        default void gatewayChanged(String orgId) {}
 
         /**
          * The notification channel from other nodes came up ({@code true}: forget everything kept
@@ -60,6 +64,10 @@ public class StateChanges {
 
     public void keyChanged(String orgId, String keyId) {
         afterTransaction(() -> listeners.forEach(l -> l.keyChanged(orgId, keyId)));
+    }
+
+    public void gatewayChanged(String orgId) {
+        afterTransaction(() -> listeners.forEach(l -> l.gatewayChanged(orgId)));
     }
 
     /** What other nodes announced, or the state of the channel: told at once, no transaction. */

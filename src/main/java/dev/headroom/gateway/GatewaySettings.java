@@ -4,6 +4,7 @@ import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.SecretBox;
 import dev.headroom.core.StateChanges;
+import dev.headroom.core.db.StateCaching;
 import dev.headroom.organization.Caller;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
@@ -31,6 +32,7 @@ public class GatewaySettings {
     private final StateChanges changes;
     private final Clock clock;
     private final List<String> allowedUpstreams;
+    private final UpstreamCache upstreams;
 
     public GatewaySettings(
             JdbcClient jdbc,
@@ -39,6 +41,7 @@ public class GatewaySettings {
             AuditLog audit,
             StateChanges changes,
             Clock clock,
+            StateCaching.Policy caching,
             @Value("${headroom.gateway.allowed-upstreams:}") List<String> allowedUpstreams) {
         this.jdbc = jdbc;
         this.secrets = secrets;
@@ -47,6 +50,8 @@ public class GatewaySettings {
         this.changes = changes;
         this.clock = clock;
         this.allowedUpstreams = allowedUpstreams.stream().filter(u -> !u.isBlank()).toList();
+        this.upstreams = new UpstreamCache(caching.enabled(), caching.trustedFromStart());
+        changes.register(upstreams);
     }
 
     /** An org's upstream, its key opened: for forwarding only. */
@@ -56,6 +61,10 @@ public class GatewaySettings {
     public record View(String upstreamUrl, boolean upstreamKeySet) {}
 
     public Optional<Upstream> upstreamOf(String orgId) {
+        return upstreams.get(orgId, () -> load(orgId));
+    }
+
+    private Optional<Upstream> load(String orgId) {
         return jdbc.sql(
                         "select upstream_url, upstream_key_sealed from org_gateway where org_id = ?")
                 .param(orgId)
@@ -103,7 +112,7 @@ public class GatewaySettings {
                         secrets.seal(upstreamKey),
                         Timestamp.from(clock.instant()))
                 .update();
-        changes.orgChanged(orgId);
+        changes.gatewayChanged(orgId);
         // The URL is audited, the key never is.
         audit.record(orgId, orgs.now(org), by.actor(), "gateway.upstream", orgId, null, url);
         return view(orgId);

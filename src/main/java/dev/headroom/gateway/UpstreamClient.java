@@ -43,18 +43,26 @@ public class UpstreamClient {
                     "accept-encoding",
                     "cookie");
 
+    // Plain-http upstreams get HTTP/1.1: offered HTTP/2 there, the JDK asks every new connection to
+    // upgrade (h2c), which no Messages API server does. https negotiates HTTP/2 by ALPN.
     private final HttpClient http;
+    private final HttpClient plainHttp;
     private final Duration timeout;
 
     public UpstreamClient(
             @Value("${headroom.gateway.upstream-timeout:PT15M}") Duration timeout,
             @Value("${headroom.gateway.connect-timeout:PT10S}") Duration connectTimeout) {
         this.timeout = timeout;
-        this.http =
-                HttpClient.newBuilder()
-                        .connectTimeout(connectTimeout)
-                        .executor(Executors.newVirtualThreadPerTaskExecutor())
-                        .build();
+        this.http = client(connectTimeout, HttpClient.Version.HTTP_2);
+        this.plainHttp = client(connectTimeout, HttpClient.Version.HTTP_1_1);
+    }
+
+    private static HttpClient client(Duration connectTimeout, HttpClient.Version version) {
+        return HttpClient.newBuilder()
+                .version(version)
+                .connectTimeout(connectTimeout)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
     }
 
     public static boolean forwarded(String header) {
@@ -83,6 +91,7 @@ public class UpstreamClient {
             }
         });
         request.header("x-api-key", upstream.key());
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpClient client = "http".equals(upstream.baseUrl().getScheme()) ? plainHttp : http;
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 }

@@ -7,6 +7,7 @@ import dev.headroom.metering.rules.Admission;
 import dev.headroom.metering.rules.AdmissionPolicy;
 import dev.headroom.metering.rules.UsageReportRules;
 import dev.headroom.organization.Member;
+import dev.headroom.organization.Org;
 import dev.headroom.pricing.PriceBookService;
 import org.springframework.stereotype.Service;
 
@@ -40,6 +41,11 @@ public class AdmissionService {
                         .orElseGet(AdmissionPolicy::memberUnknown);
         metrics.admitted(admission);
         return admission;
+    }
+
+    /** The org as admissions see it: from memory while nothing about it changed (no round trip). */
+    public Org org(String orgId) {
+        return states.orgPart(orgId).org();
     }
 
     /** The member's admission right now, whatever the model (for the request link). */

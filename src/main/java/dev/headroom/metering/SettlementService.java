@@ -74,7 +74,17 @@ public class SettlementService {
      * with other content) is this report's alone.
      */
     public SettlementOutcome settle(UsageReport report) {
-        return measured(settle(List.of(report), false));
+        return measured(settle(List.of(report), false, true));
+    }
+
+    /**
+     * Settles one report that its caller has already made durable elsewhere and replays after a
+     * crash (the gateway's journal): its group commits without waiting for the disk, unless the
+     * group holds reports whose callers need that. PostgreSQL loses at most a suffix of such
+     * commits, never one before a later synchronous commit, and the replay is idempotent.
+     */
+    public SettlementOutcome settleReplayable(UsageReport report) {
+        return measured(settle(List.of(report), false, false));
     }
 
     /**
@@ -89,7 +99,7 @@ public class SettlementService {
             return refusedInvalid(
                     "A batch holds at most " + REPORTS_PER_GROUP_MAX + " usage reports.");
         }
-        return measured(settle(reports, true));
+        return measured(settle(reports, true, true));
     }
 
     private SettlementOutcome measured(SettlementOutcome outcome) {
@@ -101,6 +111,7 @@ public class SettlementService {
     private record Queued(
             List<PricedReport> reports,
             boolean allOrNothing,
+            boolean durableOnAnswer,
             CompletableFuture<SettlementOutcome> answer)
             implements GroupCommit.Item<SettlementOutcome> {
         @Override
@@ -120,7 +131,8 @@ public class SettlementService {
         record Raced() implements Round {}
     }
 
-    private SettlementOutcome settle(List<UsageReport> reports, boolean allOrNothing) {
+    private SettlementOutcome settle(
+            List<UsageReport> reports, boolean allOrNothing, boolean durableOnAnswer) {
         String orgId = reports.getFirst().orgId();
         Optional<Org> found = orgId == null ? Optional.empty() : orgs.find(orgId);
         if (found.isEmpty()) {
@@ -142,7 +154,8 @@ public class SettlementService {
                 }
             }
         }
-        Queued queued = new Queued(priced, allOrNothing, new CompletableFuture<>());
+        Queued queued =
+                new Queued(priced, allOrNothing, durableOnAnswer, new CompletableFuture<>());
         if (naiveForBenchmark) {
             commitGroup(List.of(queued));
         } else {
@@ -202,6 +215,9 @@ public class SettlementService {
     private Round commitRound(Org org, List<Queued> round, TransactionStatus status) {
         List<PricedReport> reports = new ArrayList<>();
         round.forEach(q -> reports.addAll(q.reports()));
+        if (round.stream().noneMatch(Queued::durableOnAnswer)) {
+            writer.commitWithoutWaitingForDisk();
+        }
         ExtraUsageSettings s = settings.get(org.id());
         SettlementPlan.Inputs inputs = reads.load(org, reports, s);
         SettlementPlan plan = SettlementPlan.of(inputs);

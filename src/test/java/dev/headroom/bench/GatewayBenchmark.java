@@ -33,6 +33,11 @@ import org.junit.jupiter.api.Test;
 class GatewayBenchmark {
     static final Duration PHASE = Duration.ofSeconds(Long.getLong("headroom.gateway.seconds", 10));
     static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("headroom.gateway.warmup", 20));
+    static final int[] CLIENTS =
+            java.util.Arrays.stream(
+                            System.getProperty("headroom.gateway.clients", "1,64").split(","))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
     static final String BODY_PLAIN =
             "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static final String BODY_STREAM =
@@ -84,44 +89,10 @@ class GatewayBenchmark {
                         + PHASE.toSeconds()
                         + " s per phase, latency per request (closed loop)");
         Process portkey = null;
-        try (LoadBenchmark.Server headroom = LoadBenchmark.Server.start()) {
-            Api operator = new Api(headroom.base(), LoadBenchmark.OPERATOR);
-            String org =
-                    operator.post(
-                                    "/api/v1/orgs",
-                                    Map.of("name", "Gateway bench", "plan", "ENTERPRISE_SEAT"))
-                            .text("id");
-            operator.put(
-                    "/api/v1/orgs/" + org + "/seat-types/STANDARD/included-allowance",
-                    Map.of(
-                            "windows",
-                            List.of(
-                                    Map.of(
-                                            "name",
-                                            "session",
-                                            "duration",
-                                            "PT5H",
-                                            "allowance",
-                                            "100000000"))));
-            operator.put(
-                    "/api/v1/orgs/" + org + "/gateway",
-                    Map.of("upstreamUrl", modelUrl, "upstreamKey", "sk-bench"));
-            String member =
-                    operator.post(
-                                    "/api/v1/orgs/" + org + "/members",
-                                    Map.of(
-                                            "email",
-                                            "bench@gateway.example",
-                                            "name",
-                                            "Bench",
-                                            "seatType",
-                                            "STANDARD"))
-                            .text("id");
-            String key =
-                    operator.post(
-                                    "/api/v1/orgs/" + org + "/keys",
-                                    Map.of("role", "MEMBER", "memberId", member))
-                            .text("key");
+        // fsync off bounds what durability costs: the same server, settling without a disk flush.
+        try (LoadBenchmark.Server headroom = LoadBenchmark.Server.start();
+                LoadBenchmark.Server volatileHeadroom =
+                        LoadBenchmark.Server.start("--headroom.embedded.ephemeral=true")) {
             int portkeyPort;
             try (ServerSocket s = new ServerSocket(0)) {
                 portkeyPort = s.getLocalPort();
@@ -136,7 +107,12 @@ class GatewayBenchmark {
                     new Target(
                             "Headroom",
                             headroom.base() + "/v1/messages",
-                            Map.of("x-api-key", key)));
+                            Map.of("x-api-key", memberKey(headroom, modelUrl))));
+            targets.add(
+                    new Target(
+                            "fsync-off",
+                            volatileHeadroom.base() + "/v1/messages",
+                            Map.of("x-api-key", memberKey(volatileHeadroom, modelUrl))));
             if (Files.exists(gateway)) {
                 portkey =
                         new ProcessBuilder(
@@ -170,7 +146,7 @@ class GatewayBenchmark {
             for (Target t : targets) {
                 run(http, t, BODY_STREAM, 16, WARM_UP);
             }
-            for (int clients : new int[] {1, 64}) {
+            for (int clients : CLIENTS) {
                 for (String body : List.of(BODY_PLAIN, BODY_STREAM)) {
                     double[] direct = null;
                     for (Target t : targets) {
@@ -204,6 +180,46 @@ class GatewayBenchmark {
         Files.createDirectories(result.getParent());
         Files.write(result, out);
         out.forEach(System.out::println);
+    }
+
+    /** A seat-based org whose upstream is {@code modelUrl}, and its member's key. */
+    static String memberKey(LoadBenchmark.Server headroom, String modelUrl) {
+        Api operator = new Api(headroom.base(), LoadBenchmark.OPERATOR);
+        String org =
+                operator.post(
+                                "/api/v1/orgs",
+                                Map.of("name", "Gateway bench", "plan", "ENTERPRISE_SEAT"))
+                        .text("id");
+        operator.put(
+                "/api/v1/orgs/" + org + "/seat-types/STANDARD/included-allowance",
+                Map.of(
+                        "windows",
+                        List.of(
+                                Map.of(
+                                        "name",
+                                        "session",
+                                        "duration",
+                                        "PT5H",
+                                        "allowance",
+                                        "100000000"))));
+        operator.put(
+                "/api/v1/orgs/" + org + "/gateway",
+                Map.of("upstreamUrl", modelUrl, "upstreamKey", "sk-bench"));
+        String member =
+                operator.post(
+                                "/api/v1/orgs/" + org + "/members",
+                                Map.of(
+                                        "email",
+                                        "bench@gateway.example",
+                                        "name",
+                                        "Bench",
+                                        "seatType",
+                                        "STANDARD"))
+                        .text("id");
+        return operator.post(
+                        "/api/v1/orgs/" + org + "/keys",
+                        Map.of("role", "MEMBER", "memberId", member))
+                .text("key");
     }
 
     /** {rate, p50 ms, p99 ms, errors} of {@code clients} closed loops for {@code length}. */

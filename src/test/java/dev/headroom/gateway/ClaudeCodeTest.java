@@ -114,6 +114,7 @@ class ClaudeCodeTest extends IntegrationTest {
                         .orElseThrow();
         assertThat(sent.headers().get("X-api-key")).containsExactly(StandInUpstream.KEY);
         assertThat(String.join(",", sent.headers().get("User-agent"))).startsWith("claude-cli/");
+        awaitGatewaySettlements();
         assertThat(m.org().owner.get(m.org().path("/usage?groupBy=product")).raw())
                 .contains("CLAUDE_CODE");
         // Claude Code prices its own request from the public list: Headroom bills the same.

@@ -66,6 +66,7 @@ class GatewaySdkTest extends IntegrationTest {
     }
 
     String used(Member m) {
+        awaitGatewaySettlements();
         return m.org().usageOf(m.id()).body().at("/windows/0/used").asString();
     }
 

@@ -76,7 +76,8 @@ class GatewayTest extends IntegrationTest {
     }
 
     /** The member's use of their first window, as the API shows it. */
-    static String used(Org org) {
+    String used(Org org) {
+        awaitGatewaySettlements();
         return org.fixture().usageOf(org.member()).body().at("/windows/0/used").asString();
     }
 
@@ -106,6 +107,7 @@ class GatewayTest extends IntegrationTest {
         assertThat(sent.body()).isEqualTo(message(false, "claude-sonnet-4-5"));
         // 1,200 input at $3 and 800 output at $15 per million tokens.
         assertThat(used(org)).isEqualTo("0.0156");
+        awaitGatewaySettlements();
         assertThat(org.fixture().owner.get(org.fixture().path("/usage?groupBy=product")).raw())
                 .contains("CLAUDE_CODE");
     }
@@ -120,6 +122,7 @@ class GatewayTest extends IntegrationTest {
                 .contains("text/event-stream");
         assertThat(answer.body()).isEqualTo(String.join("", StandInUpstream.STREAM));
         assertThat(used(org)).isEqualTo("0.0156");
+        awaitGatewaySettlements();
         assertThat(org.fixture().owner.get(org.fixture().path("/usage?groupBy=product")).raw())
                 .contains("\"CLAUDE\"");
     }

@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.headroom.HeadroomApplication;
+import dev.headroom.gateway.StandInUpstream;
 import dev.headroom.requests.RequestDigests;
 import dev.headroom.support.Api;
 import dev.headroom.support.IntegrationTest;
@@ -385,6 +386,75 @@ class SeveralNodesTest {
                         .equals(
                                 d.post("/api/v1/admissions", haikuAdmission(orgId, owner))
                                         .text("reason")));
+    }
+
+    /**
+     * EX-4: nodes keep each org's upstream in memory; one set through another node is used at the
+     * next request on a node without the cache, and once its notification arrived on one with it.
+     */
+    @Test
+    void EX4_anUpstreamChangedOnOneNodeIsWhereTheOthersForwardTo() throws Exception {
+        Api a = operatorOf(nodeA);
+        String orgId = seatOrg(a, "Upstream nodes", Instant.parse("2027-09-01T09:00:00Z"));
+        a.put(
+                "/api/v1/orgs/" + orgId + "/seat-types/STANDARD/included-allowance",
+                Map.of(
+                        "windows",
+                        List.of(
+                                Map.of(
+                                        "name",
+                                        "session",
+                                        "duration",
+                                        "PT5H",
+                                        "allowance",
+                                        "100"))));
+        String member = standardMember(a, orgId, "upstream-nodes@example.com", "U");
+        String key =
+                a.post(
+                                "/api/v1/orgs/" + orgId + "/keys",
+                                Map.of("role", "MEMBER", "memberId", member))
+                        .text("key");
+        try (StandInUpstream first = new StandInUpstream();
+                StandInUpstream second = new StandInUpstream()) {
+            String gateway = "/api/v1/orgs/" + orgId + "/gateway";
+            String upstreamKey = StandInUpstream.KEY;
+            a.put(gateway, Map.of("upstreamUrl", first.url(), "upstreamKey", upstreamKey));
+            assertThat(message(nodeB, key)).isEqualTo(200);
+            assertThat(message(nodeD, key)).isEqualTo(200);
+            assertThat(first.messages.get()).isEqualTo(2);
+
+            a.put(gateway, Map.of("upstreamUrl", second.url(), "upstreamKey", upstreamKey));
+            assertThat(message(nodeB, key)).isEqualTo(200);
+            assertThat(second.messages.get()).isOne();
+            awaitTrue(() -> message(nodeD, key) == 200 && second.messages.get() >= 2);
+            int firstBefore = first.messages.get();
+            assertThat(message(nodeD, key)).isEqualTo(200);
+            assertThat(first.messages.get()).isEqualTo(firstBefore);
+        }
+    }
+
+    /** One plain message through {@code node}'s gateway; its HTTP status. */
+    static int message(ConfigurableApplicationContext node, String key) {
+        int port = ((WebServerApplicationContext) node).getWebServer().getPort();
+        try {
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create(
+                                                    "http://localhost:" + port + "/v1/messages"))
+                                    .header("x-api-key", key)
+                                    .header("anthropic-version", "2023-06-01")
+                                    .header("content-type", "application/json")
+                                    .POST(
+                                            java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                    "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,"
+                                                            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** XU-27: two nodes closing the same month at once issue one invoice. */

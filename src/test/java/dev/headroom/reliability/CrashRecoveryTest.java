@@ -260,8 +260,10 @@ class CrashRecoveryTest {
                             .org("ENTERPRISE_SEAT", "UTC", Instant.parse("2027-05-01T00:00:00Z"));
             upstream.serve(org);
             List<String> keys = new ArrayList<>();
+            List<String> members = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                keys.add(org.memberKey(org.member("STANDARD")));
+                members.add(org.member("STANDARD"));
+                keys.add(org.memberKey(members.getLast()));
             }
             Set<String> answered = ConcurrentHashMap.newKeySet();
             AtomicInteger cut = new AtomicInteger();
@@ -319,6 +321,17 @@ class CrashRecoveryTest {
                                         "select coalesce(sum(extra_nanos), 0) from usage_event where org_id = ?",
                                         org.id,
                                         null));
+                assertThat(
+                                count(
+                                        db,
+                                        "select count(*) from gateway_usage_journal j where org_id = ? and not exists"
+                                                + " (select 1 from usage_event e where e.org_id = j.org_id"
+                                                + " and e.request_id = j.request_id)",
+                                        org.id,
+                                        null))
+                        .as(
+                                "every answer the gateway wrote down was settled, after a kill at the start")
+                        .isZero();
             }
             String summary =
                     "gateway kills="
@@ -345,6 +358,34 @@ class CrashRecoveryTest {
             assertThat(billed.size())
                     .as("nothing billed the model did not serve")
                     .isLessThanOrEqualTo(upstream.messages.get());
+
+            // A kill in the few milliseconds between an answer and its settlement, made certain:
+            // the dead process's journal row is settled by the next start, before it serves.
+            headroom.kill(false);
+            try (Connection db = headroom.database();
+                    PreparedStatement left =
+                            db.prepareStatement(
+                                    "insert into gateway_usage_journal (org_id, request_id, member_id, product, model,"
+                                            + " occurred_at, input_tokens, output_tokens, cache_write_5m_tokens,"
+                                            + " cache_write_1h_tokens, cache_read_tokens, web_search_requests, recorded_at)"
+                                            + " values (?, 'req_left_by_a_kill', ?, 'CLAUDE_CODE', 'claude-sonnet-4-5',"
+                                            + " '2027-05-01T00:00:00Z', 1200, 800, 0, 0, 0, 0, now())")) {
+                left.setString(1, org.id);
+                left.setString(2, members.getFirst());
+                left.executeUpdate();
+            }
+            headroom.start();
+            try (Connection db = headroom.database()) {
+                assertThat(
+                                count(
+                                        db,
+                                        "select coalesce(sum(cost_nanos), 0) from usage_event where org_id = ?"
+                                                + " and request_id = 'req_left_by_a_kill'",
+                                        org.id,
+                                        null))
+                        .as("the row a kill left is billed once the server is up")
+                        .isEqualTo(Money.parse("0.0156").nanos());
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.headroom.support;
 
+import dev.headroom.gateway.UsageJournal;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,6 +46,23 @@ public abstract class IntegrationTest {
     }
 
     @LocalServerPort protected int port;
+
+    @Autowired private UsageJournal gatewayJournal;
+
+    /**
+     * Waits for the settlements the gateway runs after its answers (EX-4), so a test reads what was
+     * billed, not what was still in flight; fails past ten seconds.
+     */
+    protected void awaitGatewaySettlements() {
+        try {
+            if (!gatewayJournal.awaitSettled(java.time.Duration.ofSeconds(10))) {
+                throw new AssertionError("The gateway's settlements did not end within 10 s.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 
     protected Api operator() {
         return new Api("http://localhost:" + port, OPERATOR_KEY);

@@ -78,6 +78,7 @@ public class StateNotifications implements SmartLifecycle {
             case "m" -> changes.heard(l -> l.memberChanged(parts[1], parts[2]));
             case "a" -> changes.heard(l -> l.accessChanged(parts[1], parts[2]));
             case "k" -> changes.heard(l -> l.keyChanged(parts[1], parts[2]));
+            case "g" -> changes.heard(l -> l.gatewayChanged(parts[1]));
             default -> changes.heard(l -> l.channel(true));
         }
     }

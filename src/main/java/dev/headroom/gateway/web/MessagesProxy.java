@@ -7,10 +7,9 @@ import dev.headroom.gateway.DenialMessages;
 import dev.headroom.gateway.GatewaySettings;
 import dev.headroom.gateway.MessageUsage;
 import dev.headroom.gateway.UpstreamClient;
+import dev.headroom.gateway.UsageJournal;
 import dev.headroom.metering.AdmissionService;
 import dev.headroom.metering.MemberUsageService;
-import dev.headroom.metering.SettlementOutcome;
-import dev.headroom.metering.SettlementService;
 import dev.headroom.metering.rules.Admission;
 import dev.headroom.metering.rules.UsageReport;
 import dev.headroom.organization.ApiKeyService;
@@ -46,10 +45,10 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The Messages API through Headroom (EX-4): a member's key names org and member; admission is
  * decided in process before the upstream is called; the answer is relayed (a stream event by event,
- * flushed as each arrives) and its usage settled in process before the answer's last bytes go out —
- * the JSON body, or a stream's {@code message_stop} — so a crash never leaves a served request
- * unbilled. A client that goes away mid-stream leaves the upstream call running to its final usage,
- * which is settled.
+ * flushed as each arrives) and its usage made durable before the answer's last bytes go out — the
+ * JSON body, or a stream's {@code message_stop} — so a crash never leaves a served request
+ * unbilled; it is settled in process right after ({@link UsageJournal}). A client that goes away
+ * mid-stream leaves the upstream call running to its final usage, which is settled.
  */
 @RestController
 public class MessagesProxy {
@@ -61,7 +60,7 @@ public class MessagesProxy {
     private final ApiKeyService keys;
     private final AdmissionService admissions;
     private final MemberUsageService usage;
-    private final SettlementService settlements;
+    private final UsageJournal journal;
     private final GatewaySettings gateways;
     private final UpstreamClient upstream;
     private final OrgService orgs;
@@ -73,7 +72,7 @@ public class MessagesProxy {
             ApiKeyService keys,
             AdmissionService admissions,
             MemberUsageService usage,
-            SettlementService settlements,
+            UsageJournal journal,
             GatewaySettings gateways,
             UpstreamClient upstream,
             OrgService orgs,
@@ -85,7 +84,7 @@ public class MessagesProxy {
         this.keys = keys;
         this.admissions = admissions;
         this.usage = usage;
-        this.settlements = settlements;
+        this.journal = journal;
         this.gateways = gateways;
         this.upstream = upstream;
         this.orgs = orgs;
@@ -116,7 +115,7 @@ public class MessagesProxy {
             error(response, 400, "model: Field required", null);
             return;
         }
-        Org org = orgs.require(member.orgId());
+        Org org = admissions.org(member.orgId());
         Call call = new Call(member, org, product(request), model.asString(), orgs.now(org));
         Admission admission;
         try {
@@ -265,7 +264,7 @@ public class MessagesProxy {
 
     /**
      * Relays the stream event by event, watching {@code message_start} and {@code message_delta}
-     * for the usage; the usage is settled before {@code message_stop} goes out.
+     * for the usage; the usage is made durable before {@code message_stop} goes out.
      */
     private void relay(InputStream in, HttpServletResponse response, Call call, String requestId)
             throws IOException {
@@ -350,26 +349,22 @@ public class MessagesProxy {
         }
     }
 
+    /**
+     * Durable before the answer's last bytes go out; settled right after ({@link UsageJournal}).
+     */
     private void settle(Call call, String requestId, MessageUsage used) {
         if (!used.reported()) {
             return;
         }
-        SettlementOutcome outcome =
-                settlements.settle(
-                        new UsageReport(
-                                requestId,
-                                call.org().id(),
-                                call.member().memberId(),
-                                call.product(),
-                                call.model(),
-                                call.at(),
-                                used.toTokenUsage()));
-        if (outcome instanceof SettlementOutcome.Refused refused) {
-            log.warn(
-                    "Usage of gateway request {} was not settled: {}",
-                    requestId,
-                    refused.refusal().message());
-        }
+        journal.record(
+                new UsageReport(
+                        requestId,
+                        call.org().id(),
+                        call.member().memberId(),
+                        call.product(),
+                        call.model(),
+                        call.at(),
+                        used.toTokenUsage()));
     }
 
     private void passThrough(

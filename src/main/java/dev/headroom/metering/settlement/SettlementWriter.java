@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,6 +34,7 @@ public class SettlementWriter {
     private final AutoReloads autoReloads;
     private final StateChanges changes;
     private final ApplicationEventPublisher spendEvents;
+    private final JdbcClient jdbc;
 
     public SettlementWriter(
             UsageEvents events,
@@ -40,13 +42,15 @@ public class SettlementWriter {
             BalanceLedger ledger,
             AutoReloads autoReloads,
             StateChanges changes,
-            ApplicationEventPublisher spendEvents) {
+            ApplicationEventPublisher spendEvents,
+            JdbcClient jdbc) {
         this.events = events;
         this.usage = usage;
         this.ledger = ledger;
         this.autoReloads = autoReloads;
         this.changes = changes;
         this.spendEvents = spendEvents;
+        this.jdbc = jdbc;
     }
 
     /**
@@ -104,6 +108,11 @@ public class SettlementWriter {
             debit(org, plan, now);
         }
         return true;
+    }
+
+    /** For the caller's transaction: its commit returns before its WAL reaches the disk. */
+    public void commitWithoutWaitingForDisk() {
+        jdbc.sql("set local synchronous_commit = off").update();
     }
 
     /** Before the writes: told when the transaction ends, before anyone is answered (XU-18). */

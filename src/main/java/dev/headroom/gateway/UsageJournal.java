@@ -1,0 +1,230 @@
+package dev.headroom.gateway;
+
+import dev.headroom.metering.AdmissionService;
+import dev.headroom.metering.SettlementOutcome;
+import dev.headroom.metering.SettlementService;
+import dev.headroom.metering.rules.SettlementRefusal;
+import dev.headroom.metering.rules.UsageReport;
+import dev.headroom.pricing.TokenUsage;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's usage on its way to settlement (EX-4). A served answer's usage is written here in
+ * one statement, committed before the answer's last bytes go out, so a crash cannot leave a served
+ * request unbilled; it is then settled right after the answer, off its path, through metering's
+ * idempotent settlement. What a crash or a database failure left behind is settled when Headroom
+ * starts (before it serves) and by a sweep every {@code headroom.gateway.journal-sweep-interval}.
+ *
+ * <p>Until that settlement commits — a few milliseconds after the answer — the request is still in
+ * flight in XU-18's sense: the member's next request may be admitted before its cost counts.
+ */
+@Component
+public class UsageJournal implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(UsageJournal.class);
+    // Settlements running after their answers; past this, the answering thread settles itself, so
+    // a slow database slows the gateway down instead of piling up work in memory.
+    static final int IN_FLIGHT_MAX = 1_024;
+    // Rows younger than this are left to the settlement that is running for them.
+    static final Duration SWEEP_AGE = Duration.ofSeconds(30);
+    static final int SWEEP_ROWS_MAX = 1_000;
+
+    private final JdbcClient jdbc;
+    private final SettlementService settlements;
+    private final AdmissionService admissions;
+    private final Clock clock;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_MAX);
+    private final ExecutorService settlers = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean started;
+
+    public UsageJournal(
+            JdbcClient jdbc,
+            SettlementService settlements,
+            AdmissionService admissions,
+            Clock clock) {
+        this.jdbc = jdbc;
+        this.settlements = settlements;
+        this.admissions = admissions;
+        this.clock = clock;
+    }
+
+    /** Durable when this returns; settled soon after. */
+    public void record(UsageReport report) {
+        write(report);
+        if (inFlight.tryAcquire()) {
+            settlers.execute(() -> {
+                try {
+                    settle(report);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        } else {
+            settle(report);
+        }
+    }
+
+    /** Waits until every settlement started here has ended; {@code false} if it took longer. */
+    public boolean awaitSettled(Duration atMost) throws InterruptedException {
+        if (!inFlight.tryAcquire(IN_FLIGHT_MAX, atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        inFlight.release(IN_FLIGHT_MAX);
+        return true;
+    }
+
+    /**
+     * Before serving (this phase starts before the web server's) and after every bean is ready, the
+     * price book loaded: whatever the last run answered but did not settle.
+     */
+    @Override
+    public void start() {
+        int settled = sweep(clock.instant().plusSeconds(1));
+        if (settled > 0) {
+            log.info("Settled {} gateway usage reports left by the last run.", settled);
+        }
+        started = true;
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    /** Lets running settlements finish; what does not is settled at the next start. */
+    @Override
+    public void stop() {
+        started = false;
+        settlers.shutdown();
+        try {
+            settlers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${headroom.gateway.journal-sweep-interval:PT30S}")
+    void sweepOld() {
+        sweep(clock.instant().minus(SWEEP_AGE));
+    }
+
+    /** Drops settled rows recorded before {@code before} and settles the others; how many. */
+    int sweep(Instant before) {
+        jdbc.sql(
+                        """
+                        delete from gateway_usage_journal j where j.recorded_at < ? and exists
+                          (select 1 from usage_event e
+                           where e.org_id = j.org_id and e.request_id = j.request_id)
+                        """)
+                .param(Timestamp.from(before))
+                .update();
+        List<UsageReport> unsettled =
+                jdbc.sql(
+                                """
+                                select * from gateway_usage_journal
+                                where recorded_at < ? and refusal is null
+                                order by recorded_at limit ?
+                                """)
+                        .params(Timestamp.from(before), SWEEP_ROWS_MAX)
+                        .query((rs, n) ->
+                                new UsageReport(
+                                        rs.getString("request_id"),
+                                        rs.getString("org_id"),
+                                        rs.getString("member_id"),
+                                        rs.getString("product"),
+                                        rs.getString("model"),
+                                        rs.getTimestamp("occurred_at").toInstant(),
+                                        new TokenUsage(
+                                                rs.getLong("input_tokens"),
+                                                rs.getLong("output_tokens"),
+                                                rs.getLong("cache_write_5m_tokens"),
+                                                rs.getLong("cache_write_1h_tokens"),
+                                                rs.getLong("cache_read_tokens"),
+                                                rs.getLong("web_search_requests"),
+                                                false)))
+                        .list();
+        unsettled.forEach(this::settle);
+        return unsettled.size();
+    }
+
+    /** The durable part of {@link #record} alone (and, in tests, a crash right after it). */
+    void write(UsageReport r) {
+        TokenUsage u = r.usage();
+        jdbc.sql(
+                        """
+                        insert into gateway_usage_journal (org_id, request_id, member_id, product,
+                          model, occurred_at, input_tokens, output_tokens, cache_write_5m_tokens,
+                          cache_write_1h_tokens, cache_read_tokens, web_search_requests, recorded_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        on conflict (org_id, request_id) do nothing
+                        """)
+                .params(
+                        r.orgId(),
+                        r.requestId(),
+                        r.memberId(),
+                        r.product(),
+                        r.model(),
+                        Timestamp.from(r.timestamp()),
+                        u.inputTokens(),
+                        u.outputTokens(),
+                        u.cacheWrite5mTokens(),
+                        u.cacheWrite1hTokens(),
+                        u.cacheReadTokens(),
+                        u.webSearchRequests(),
+                        Timestamp.from(clock.instant()))
+                .update();
+    }
+
+    /**
+     * Settles one report. A refusal other than a concurrent settlement of the same id is final (the
+     * member left, the model lost its price): logged, and kept on the row, which is not tried
+     * again. A failure leaves the row for the sweep.
+     */
+    private void settle(UsageReport report) {
+        try {
+            SettlementOutcome outcome = settlements.settleReplayable(report);
+            if (outcome instanceof SettlementOutcome.Refused refused
+                    && refused.refusal().kind() != SettlementRefusal.Kind.CONCURRENT) {
+                log.warn(
+                        "Usage of gateway request {} was not settled: {}",
+                        report.requestId(),
+                        refused.refusal().message());
+                jdbc.sql(
+                                "update gateway_usage_journal set refusal = ?"
+                                        + " where org_id = ? and request_id = ?")
+                        .params(refused.refusal().message(), report.orgId(), report.requestId())
+                        .update();
+            }
+        } catch (RuntimeException failed) {
+            log.warn(
+                    "Usage of gateway request {} is kept for the next sweep: {}",
+                    report.requestId(),
+                    failed.toString());
+            return;
+        }
+        try {
+            // Loaded now, off the answer's path, so the member's next admission finds it in memory.
+            admissions.current(report.orgId(), report.memberId());
+        } catch (RuntimeException gone) {
+            // The member or org is gone: nothing to keep in memory.
+        }
+    }
+}

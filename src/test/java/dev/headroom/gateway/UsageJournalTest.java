@@ -1,0 +1,103 @@
+package dev.headroom.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.metering.rules.UsageReport;
+import dev.headroom.pricing.TokenUsage;
+import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.Scenario.OrgFixture;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The gateway's journal (EX-4): what was answered is billed once whether its settlement ran after
+ * the answer, was cut off by a crash (the row is left and settled by the next start or sweep), or
+ * ran twice.
+ */
+class UsageJournalTest extends IntegrationTest {
+    static final Instant T0 = Instant.parse("2027-05-20T09:00:00Z");
+
+    @Autowired UsageJournal journal;
+    @Autowired JdbcClient jdbc;
+
+    /** 1,200 input at $3 and 800 output at $15 per million tokens: 0.0156. */
+    static UsageReport report(OrgFixture org, String member, String requestId) {
+        return new UsageReport(
+                requestId,
+                org.id,
+                member,
+                "CLAUDE_CODE",
+                "claude-sonnet-4-5",
+                T0,
+                new TokenUsage(1_200, 800, 0, 0, 0, 0, false));
+    }
+
+    String used(OrgFixture org, String member) {
+        return org.usageOf(member).body().at("/windows/0/used").asString();
+    }
+
+    long rows(OrgFixture org) {
+        return jdbc.sql("select count(*) from gateway_usage_journal where org_id = ?")
+                .param(org.id)
+                .query(Long.class)
+                .single();
+    }
+
+    long events(OrgFixture org) {
+        return jdbc.sql("select count(*) from usage_event where org_id = ?")
+                .param(org.id)
+                .query(Long.class)
+                .single();
+    }
+
+    @Test
+    void EX4_aRowLeftByACrashIsSettledByTheSweepOnceAndThenDropped() {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        String member = org.member("STANDARD");
+        // As if Headroom died between the answer's last bytes and its settlement.
+        journal.write(report(org, member, "req_crash"));
+        assertThat(rows(org)).isOne();
+        assertThat(events(org)).isZero();
+
+        journal.sweep(Instant.now().plusSeconds(1));
+        assertThat(events(org)).isOne();
+        assertThat(used(org, member)).isEqualTo("0.0156");
+
+        // A second sweep finds it settled: dropped, nothing billed again.
+        journal.sweep(Instant.now().plusSeconds(1));
+        assertThat(rows(org)).isZero();
+        assertThat(events(org)).isOne();
+        assertThat(used(org, member)).isEqualTo("0.0156");
+    }
+
+    @Test
+    void EX4_aSettlementThatRunsTwiceBillsOnce() {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        String member = org.member("STANDARD");
+        journal.record(report(org, member, "req_twice"));
+        // The sweep of another node, or of a start, racing the settlement after the answer.
+        journal.sweep(Instant.now().plusSeconds(1));
+        awaitGatewaySettlements();
+        journal.sweep(Instant.now().plusSeconds(1));
+        assertThat(events(org)).isOne();
+        assertThat(used(org, member)).isEqualTo("0.0156");
+        assertThat(rows(org)).isZero();
+    }
+
+    @Test
+    void EX4_aReportThatCanNeverSettleIsKeptWithItsRefusalAndNotTriedAgain() {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        journal.record(report(org, "mem_nobody", "req_nobody"));
+        awaitGatewaySettlements();
+        assertThat(events(org)).isZero();
+        assertThat(
+                        jdbc.sql("select refusal from gateway_usage_journal where org_id = ?")
+                                .param(org.id)
+                                .query(String.class)
+                                .single())
+                .contains("mem_nobody");
+        assertThat(journal.sweep(Instant.now().plusSeconds(1))).isZero();
+    }
+}
