@@ -7,12 +7,15 @@ import dev.headroom.core.Money;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
+import dev.headroom.webhooks.WebhookOutbox;
+import dev.headroom.webhooks.WebhookType;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -33,12 +36,15 @@ public class MonthClose {
     private final OrgService orgs;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final WebhookOutbox webhooks;
 
     public MonthClose(
             JdbcClient jdbc,
             OrgService orgs,
             Clock clock,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions,
+            WebhookOutbox webhooks) {
+        this.webhooks = webhooks;
         this.jdbc = jdbc;
         this.orgs = orgs;
         this.clock = clock;
@@ -198,6 +204,30 @@ public class MonthClose {
                             line.amountNanos())
                     .update();
         }
+        long invoiceTotal = total;
+        int lineCount = lines.size();
+        webhooks.enqueue(
+                orgId,
+                WebhookType.INVOICE_ISSUED,
+                () -> {
+                    String amount = Money.ofNanos(invoiceTotal).toDecimalString();
+                    return new WebhookOutbox.Event(
+                            Map.of(
+                                    "invoiceId", id,
+                                    "period", period,
+                                    "total", amount,
+                                    "currency", org.currency(),
+                                    "lines", lineCount),
+                            "The invoice of "
+                                    + org.name()
+                                    + " for "
+                                    + period
+                                    + " was issued: "
+                                    + amount
+                                    + " "
+                                    + org.currency()
+                                    + ".");
+                });
         return true;
     }
 }

@@ -6,6 +6,9 @@ import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Role;
+import dev.headroom.webhooks.WebhookOutbox;
+import dev.headroom.webhooks.WebhookType;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.context.event.EventListener;
@@ -21,16 +24,23 @@ class BalanceAlerts {
     private final OrgService orgs;
     private final MemberService members;
     private final EmailOutbox outbox;
+    private final WebhookOutbox webhooks;
 
-    BalanceAlerts(OrgService orgs, MemberService members, EmailOutbox outbox) {
+    BalanceAlerts(
+            OrgService orgs, MemberService members, EmailOutbox outbox, WebhookOutbox webhooks) {
         this.orgs = orgs;
         this.members = members;
         this.outbox = outbox;
+        this.webhooks = webhooks;
     }
 
     @EventListener
     void onReload(CreditEvents.ReloadCompleted reload) {
         Org org = orgs.require(reload.orgId());
+        webhooks.enqueue(
+                org.id(),
+                reload.succeeded() ? WebhookType.RELOAD_SUCCEEDED : WebhookType.RELOAD_FAILED,
+                () -> reloadEvent(org, reload));
         if (reload.succeeded()) {
             tellOwners(
                     org,
@@ -77,6 +87,7 @@ class BalanceAlerts {
     @EventListener
     void onBalance(CreditEvents.BalanceCrossed crossed) {
         Org org = orgs.require(crossed.orgId());
+        webhooks.enqueue(org.id(), WebhookType.BALANCE_LOW, () -> balanceEvent(org, crossed));
         if (crossed.line() == CreditEvents.BalanceCrossed.Line.ZERO) {
             tellOwners(
                     org,
@@ -119,6 +130,68 @@ class BalanceAlerts {
                                 + limit.period()
                                 + ", the most allowed in one billing period. No further reload happens this period; buy credits if needed."),
                 "reload-limit:" + org.id() + ":" + limit.period());
+    }
+
+    private static WebhookOutbox.Event reloadEvent(Org org, CreditEvents.ReloadCompleted reload) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("paymentId", reload.paymentId());
+        data.put("amount", reload.amount().toDecimalString());
+        data.put("currency", org.currency());
+        if (reload.succeeded()) {
+            data.put("balance", reload.balanceAfter().toDecimalString());
+            return new WebhookOutbox.Event(
+                    data,
+                    "Auto-reload added "
+                            + reload.amount()
+                            + " "
+                            + org.currency()
+                            + " to "
+                            + org.name()
+                            + "; the balance is "
+                            + reload.balanceAfter()
+                            + " "
+                            + org.currency()
+                            + ".");
+        }
+        data.put("reason", reload.failureReason());
+        return new WebhookOutbox.Event(
+                data,
+                "Auto-reload of "
+                        + reload.amount()
+                        + " "
+                        + org.currency()
+                        + " failed for "
+                        + org.name()
+                        + " ("
+                        + reload.failureReason()
+                        + ") and was turned off.");
+    }
+
+    private static WebhookOutbox.Event balanceEvent(Org org, CreditEvents.BalanceCrossed crossed) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("line", crossed.line().name());
+        data.put("balance", crossed.balanceAfter().toDecimalString());
+        data.put("threshold", crossed.threshold().toDecimalString());
+        data.put("currency", org.currency());
+        return new WebhookOutbox.Event(
+                data,
+                crossed.line() == CreditEvents.BalanceCrossed.Line.ZERO
+                        ? "The prepaid balance of "
+                                + org.name()
+                                + " is used up ("
+                                + crossed.balanceAfter()
+                                + " "
+                                + org.currency()
+                                + "); extra usage stops until credits are bought."
+                        : "The prepaid balance of "
+                                + org.name()
+                                + " fell to "
+                                + crossed.balanceAfter()
+                                + " "
+                                + org.currency()
+                                + ", at or below "
+                                + crossed.threshold()
+                                + "; auto-reload is off.");
     }
 
     private void tellOwners(Org org, String subject, List<String> lines, String dedupKey) {

@@ -7,6 +7,8 @@ import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Role;
+import dev.headroom.webhooks.WebhookOutbox;
+import dev.headroom.webhooks.WebhookType;
 import java.util.Map;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,12 +27,19 @@ class SpendAlerts {
     private final OrgService orgs;
     private final MemberService members;
     private final EmailOutbox outbox;
+    private final WebhookOutbox webhooks;
 
-    SpendAlerts(JdbcClient jdbc, OrgService orgs, MemberService members, EmailOutbox outbox) {
+    SpendAlerts(
+            JdbcClient jdbc,
+            OrgService orgs,
+            MemberService members,
+            EmailOutbox outbox,
+            WebhookOutbox webhooks) {
         this.jdbc = jdbc;
         this.orgs = orgs;
         this.members = members;
         this.outbox = outbox;
+        this.webhooks = webhooks;
     }
 
     @EventListener
@@ -50,12 +59,59 @@ class SpendAlerts {
             for (int percent : new int[] {100, 80}) {
                 if (spend.crossed(percent) && firstAlert(spend, spend.memberId(), percent)) {
                     tellMember(spend, percent);
+                    announce(spend, percent);
                     break;
                 }
             }
         } else if (spend.crossed(100) && firstAlert(spend, "org", 100)) {
             tellOwners(spend);
+            announce(spend, 100);
         }
+    }
+
+    /** EX-16: the same crossing, once, to the org's webhooks. */
+    private void announce(ExtraSpendSettled spend, int percent) {
+        WebhookType type =
+                spend.memberId() == null
+                        ? WebhookType.ORG_CAP_REACHED
+                        : percent >= 100
+                                ? WebhookType.MEMBER_CAP_REACHED
+                                : WebhookType.MEMBER_CAP_WARNING;
+        webhooks.enqueue(spend.orgId(), type, () -> event(spend, percent));
+    }
+
+    private WebhookOutbox.Event event(ExtraSpendSettled spend, int percent) {
+        Org org = orgs.require(spend.orgId());
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        String who = org.name();
+        if (spend.memberId() != null) {
+            Member member = members.require(spend.orgId(), spend.memberId());
+            data.put("memberId", member.id());
+            data.put("email", member.email());
+            who = member.name();
+        }
+        String spent = Money.ofNanos(spend.afterNanos()).toDecimalString();
+        String cap = Money.ofNanos(spend.capNanos()).toDecimalString();
+        data.put("period", spend.period());
+        data.put("percent", percent);
+        data.put("spent", spent);
+        data.put("cap", cap);
+        data.put("currency", org.currency());
+        return new WebhookOutbox.Event(
+                data,
+                who
+                        + (percent >= 100 ? " reached the" : " used " + percent + " % of the")
+                        + " monthly extra-usage limit"
+                        + (spend.memberId() == null ? " of the organisation" : "")
+                        + ": "
+                        + spent
+                        + " of "
+                        + cap
+                        + " "
+                        + org.currency()
+                        + " in "
+                        + spend.period()
+                        + ".");
     }
 
     private boolean firstAlert(ExtraSpendSettled spend, String subject, int percent) {

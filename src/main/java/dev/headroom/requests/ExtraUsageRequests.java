@@ -22,6 +22,8 @@ import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
 import dev.headroom.organization.RankRules;
 import dev.headroom.organization.SeatType;
+import dev.headroom.webhooks.WebhookOutbox;
+import dev.headroom.webhooks.WebhookType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ public class ExtraUsageRequests {
     private final EmailOutbox outbox;
     private final AuditLog audit;
     private final RequestsProperties properties;
+    private final WebhookOutbox webhooks;
 
     public ExtraUsageRequests(
             RequestStore store,
@@ -50,7 +53,8 @@ public class ExtraUsageRequests {
             MemberUsageService usage,
             EmailOutbox outbox,
             AuditLog audit,
-            RequestsProperties properties) {
+            RequestsProperties properties,
+            WebhookOutbox webhooks) {
         this.store = store;
         this.orgs = orgs;
         this.members = members;
@@ -60,6 +64,7 @@ public class ExtraUsageRequests {
         this.outbox = outbox;
         this.audit = audit;
         this.properties = properties;
+        this.webhooks = webhooks;
     }
 
     public record Filed(ExtraUsageRequest request, boolean created) {}
@@ -118,6 +123,18 @@ public class ExtraUsageRequests {
             return new Filed(store.pendingOf(orgId, memberId).orElseThrow(), false);
         }
         audit.record(orgId, now, actor, "extra_usage_request.file", memberId, null, kind);
+        announce(
+                org,
+                member,
+                request,
+                WebhookType.REQUEST_CREATED,
+                Map.of("kind", kind.name()),
+                member.name()
+                        + " asked for "
+                        + (kind == RequestKind.SEAT_UPGRADE ? "a Premium seat" : "more extra usage")
+                        + " in "
+                        + org.name()
+                        + "; review it on the usage settings page.");
         return new Filed(request, true);
     }
 
@@ -197,6 +214,18 @@ public class ExtraUsageRequests {
                 RequestStatus.PENDING,
                 action);
         tell(org, member, request, "approved", outcome);
+        announce(
+                org,
+                member,
+                request,
+                WebhookType.REQUEST_APPROVED,
+                Map.of("action", action.name()),
+                "The request of "
+                        + member.name()
+                        + " in "
+                        + org.name()
+                        + " was approved: "
+                        + outcome.replace("Your ", "their ").replace("for you", "for them"));
         return store.lock(orgId, requestId).orElseThrow();
     }
 
@@ -217,6 +246,13 @@ public class ExtraUsageRequests {
                 member.id(),
                 RequestStatus.PENDING,
                 RequestStatus.DISMISSED);
+        announce(
+                org,
+                member,
+                request,
+                WebhookType.REQUEST_DISMISSED,
+                Map.of(),
+                "The request of " + member.name() + " in " + org.name() + " was dismissed.");
         tell(
                 org,
                 member,
@@ -224,6 +260,27 @@ public class ExtraUsageRequests {
                 "dismissed",
                 "You can file a new request from " + now.plus(properties.dismissCooldown()) + ".");
         return store.lock(orgId, requestId).orElseThrow();
+    }
+
+    /** EX-16: in the transaction of the decision, like the member's email. */
+    private void announce(
+            Org org,
+            Member member,
+            ExtraUsageRequest request,
+            WebhookType type,
+            Map<String, Object> more,
+            String sentence) {
+        webhooks.enqueue(
+                org.id(),
+                type,
+                () -> {
+                    Map<String, Object> data = new java.util.LinkedHashMap<>();
+                    data.put("requestId", request.id());
+                    data.put("memberId", member.id());
+                    data.put("email", member.email());
+                    data.putAll(more);
+                    return new WebhookOutbox.Event(data, sentence);
+                });
     }
 
     /** EX-13: a member who left has nobody to grant their pending request to. */

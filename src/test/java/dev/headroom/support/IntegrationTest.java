@@ -43,6 +43,9 @@ public abstract class IntegrationTest {
         registry.add("headroom.mail.poll-interval", () -> "PT1S");
         registry.add("headroom.credits.retry-base", () -> "PT0.3S");
         registry.add("headroom.credits.recovery-interval", () -> "PT0.5S");
+        registry.add("headroom.webhooks.poll-interval", () -> "PT0.2S");
+        registry.add("headroom.webhooks.retry-base", () -> "PT0.2S");
+        registry.add("headroom.webhooks.timeout", () -> "PT2S");
     }
 
     @LocalServerPort protected int port;
