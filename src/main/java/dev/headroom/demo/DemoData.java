@@ -29,9 +29,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The demo of the default run: a Team org and a seat-based Enterprise org with a few members,
- * created once (on an empty database). Their keys are printed and kept in {@code
- * <data-dir>/demo-keys.txt}.
+ * The demo of the default run: a Team org and a seat-based Enterprise org with a few members and a
+ * month of their usage ({@link DemoHistory}), created once (on an empty database). Their keys are
+ * printed and kept in {@code <data-dir>/demo-keys.txt}.
  */
 @Component
 @ConditionalOnProperty(name = "headroom.demo.enabled", havingValue = "true")
@@ -41,6 +41,7 @@ class DemoData implements ApplicationRunner {
     // The demo acts with the operator's power, named "demo" in the audit log.
     private static final Caller DEMO = new Caller.Operator(ACTOR);
     private final dev.headroom.gateway.GatewaySettings gateways;
+    private final DemoHistory history;
 
     /** Every demo member signs in to the console with their email and this password. */
     static final String DEMO_PASSWORD = "headroom-demo";
@@ -65,8 +66,10 @@ class DemoData implements ApplicationRunner {
             JdbcClient jdbc,
             @Value("${headroom.data-dir:./headroom-data}") String dataDir,
             org.springframework.core.env.Environment env,
-            dev.headroom.gateway.GatewaySettings gateways) {
+            dev.headroom.gateway.GatewaySettings gateways,
+            DemoHistory history) {
         this.gateways = gateways;
+        this.history = history;
         this.orgs = orgs;
         this.members = members;
         this.settings = settings;
@@ -96,6 +99,11 @@ class DemoData implements ApplicationRunner {
                         + DEMO_PASSWORD);
         team(lines);
         enterprise(lines);
+        lines.add("");
+        lines.add(
+                "# Both orgs come with last month's usage and today's so far (DemoHistory): Globex's"
+                        + " last month is invoiced, Homer is past his cap with a request pending,"
+                        + " Frank near 80 %; Acme's balance was reloaded once.");
         Files.createDirectories(keyFile.getParent());
         Files.write(keyFile, lines);
         log.info("Demo data created:\n  {}", String.join("\n  ", lines));
@@ -118,16 +126,33 @@ class DemoData implements ApplicationRunner {
                         "Ada Lovelace",
                         Role.PRIMARY_OWNER,
                         SeatType.PREMIUM);
-        member(org, "grace@acme.example", "Grace Hopper", Role.ADMIN, SeatType.STANDARD);
+        Member grace =
+                member(org, "grace@acme.example", "Grace Hopper", Role.ADMIN, SeatType.STANDARD);
         Member alan =
                 member(org, "alan@acme.example", "Alan Turing", Role.MEMBER, SeatType.STANDARD);
-        member(org, "edsger@acme.example", "Edsger Dijkstra", Role.MEMBER, SeatType.PREMIUM);
+        Member edsger =
+                member(
+                        org,
+                        "edsger@acme.example",
+                        "Edsger Dijkstra",
+                        Role.MEMBER,
+                        SeatType.PREMIUM);
         settings.configure(
                 org.id(), true, ExtraUsageScope.ORG, Money.ofUnits(100), null, null, ACTOR);
         autoReloads.configure(org.id(), true, Money.ofUnits(20), Money.ofUnits(100), ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(500), ACTOR);
         settings.setMemberLimit(org.id(), alan.id(), Money.ofUnits(50), DEMO);
         describe(lines, org, owner, alan);
+        // Last month within the included windows; today $97 of extra usage, which takes the
+        // balance of $100 past the $20 threshold: one auto-reload.
+        history.tell(
+                org,
+                List.of(
+                        new DemoHistory.Habit(owner, 0.8, 1_200, 1_500),
+                        new DemoHistory.Habit(grace, 0.6, 300, 0),
+                        new DemoHistory.Habit(alan, 0.9, 350, 4_200),
+                        new DemoHistory.Habit(edsger, 0.9, 1_800, 4_000)),
+                1L);
     }
 
     private void enterprise(List<String> lines) {
@@ -147,7 +172,8 @@ class DemoData implements ApplicationRunner {
                         "Hank Scorpio",
                         Role.PRIMARY_OWNER,
                         SeatType.PREMIUM);
-        member(org, "marge@globex.example", "Marge Bouvier", Role.ADMIN, SeatType.STANDARD);
+        Member marge =
+                member(org, "marge@globex.example", "Marge Bouvier", Role.ADMIN, SeatType.STANDARD);
         Member homer =
                 member(
                         org,
@@ -155,13 +181,28 @@ class DemoData implements ApplicationRunner {
                         "Homer Simpson",
                         Role.MEMBER,
                         SeatType.STANDARD);
-        member(org, "lisa@globex.example", "Lisa Simpson", Role.MEMBER, SeatType.PREMIUM);
-        member(org, "frank@globex.example", "Frank Grimes", Role.MEMBER, SeatType.STANDARD);
+        Member lisa =
+                member(org, "lisa@globex.example", "Lisa Simpson", Role.MEMBER, SeatType.PREMIUM);
+        Member frank =
+                member(org, "frank@globex.example", "Frank Grimes", Role.MEMBER, SeatType.STANDARD);
         settings.configure(org.id(), true, ExtraUsageScope.ORG, null, null, null, ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(2_000), ACTOR);
         settings.setSeatTypeLimit(org.id(), SeatType.STANDARD, Money.ofUnits(50), ACTOR);
         settings.setSeatTypeLimit(org.id(), SeatType.PREMIUM, Money.ofUnits(200), ACTOR);
         describe(lines, org, owner, homer);
+        // Last month's sessions run past the included windows (an invoice with lines); today
+        // Homer goes past his $50 cap and asks for more, Frank reaches 82 %, Lisa uses 15 %.
+        history.tell(
+                org,
+                List.of(
+                        new DemoHistory.Habit(owner, 0.7, 2_000, 1_200),
+                        new DemoHistory.Habit(marge, 0.6, 500, 0),
+                        new DemoHistory.Habit(homer, 0.95, 700, 5_600),
+                        new DemoHistory.Habit(lisa, 0.9, 2_600, 3_000),
+                        new DemoHistory.Habit(frank, 0.9, 650, 4_100)),
+                2L);
+        history.closePreviousMonth(org);
+        history.fileRequest(org, homer);
     }
 
     private Member member(Org org, String email, String name, Role role, SeatType seat) {

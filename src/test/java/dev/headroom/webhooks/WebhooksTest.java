@@ -110,11 +110,25 @@ class WebhooksTest extends IntegrationTest {
         }
     }
 
+    /** A counter's value in the Prometheus scrape (0 when absent). */
+    double metric(String series) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile(
+                                "(?m)^" + java.util.regex.Pattern.quote(series) + " ([0-9.E+-]+)$")
+                        .matcher(operator().get("/actuator/prometheus").raw());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+    }
+
+    static final String RETRIED = "headroom_webhook_deliveries_total{outcome=\"retried\"}";
+    static final String SUCCEEDED = "headroom_webhook_deliveries_total{outcome=\"succeeded\"}";
+
     @Test
     void EX16_aFailedDeliveryIsRetriedWithItsIdAndBodyUntilA2xx() throws Exception {
         try (Receiver receiver = new Receiver()) {
             receiver.answer(500, 503);
             Hooked h = hooked(receiver, "WEBHOOK", "member.cap_reached");
+            double retriedBefore = metric(RETRIED);
+            double succeededBefore = metric(SUCCEEDED);
             reachCap(h);
             await("three attempts", () -> receiver.received.size() == 3);
             await(
@@ -126,6 +140,11 @@ class WebhooksTest extends IntegrationTest {
             JsonNode delivery = deliveries(h).get(0);
             assertThat(delivery.get("attempts").asInt()).isEqualTo(3);
             assertThat(delivery.get("responseStatus").asInt()).isEqualTo(200);
+            // EX-17: the attempts are counted by outcome, and the outbox's depth is reported.
+            assertThat(metric(RETRIED) - retriedBefore).isEqualTo(2.0);
+            assertThat(metric(SUCCEEDED) - succeededBefore).isEqualTo(1.0);
+            assertThat(operator().get("/actuator/prometheus").raw())
+                    .contains("headroom_outbox_depth{kind=\"webhook\"}");
             Thread.sleep(1_000);
             assertThat(receiver.received).hasSize(3);
         }
