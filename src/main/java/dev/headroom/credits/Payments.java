@@ -40,7 +40,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Payments {
     private static final Logger log = LoggerFactory.getLogger(Payments.class);
-    private static final Duration CLAIM = Duration.ofMinutes(2);
+    // How long a node's claim on a payment keeps others off it: longer than a provider call may
+    // take (Stripe's read timeout), so a claim expires only when its node died mid-call.
+    private final Duration claim;
 
     private final JdbcClient jdbc;
     private final PaymentProvider provider;
@@ -73,7 +75,9 @@ public class Payments {
             PlatformTransactionManager transactions,
             PaymentMetrics metrics,
             @Value("${headroom.credits.retry-base:PT10S}") Duration retryBase,
-            @Value("${headroom.credits.max-attempts:5}") int maxAttempts) {
+            @Value("${headroom.credits.max-attempts:5}") int maxAttempts,
+            @Value("${headroom.credits.claim:PT2M}") Duration claim) {
+        this.claim = claim;
         this.jdbc = jdbc;
         this.metrics = metrics;
         this.provider = provider;
@@ -208,7 +212,7 @@ public class Payments {
                                                        order by next_attempt_at limit 20 for update skip locked)
                                 returning org_id, id
                                 """)
-                        .params(Timestamp.from(clock.instant().plus(CLAIM)), now, now)
+                        .params(Timestamp.from(clock.instant().plus(claim)), now, now)
                         .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
                         .list();
         for (String[] payment : due) {
@@ -275,7 +279,7 @@ public class Payments {
                         key,
                         BillingPeriod.containing(at, org.timeZone()).key(),
                         Timestamp.from(real),
-                        claimed ? Timestamp.from(real.plus(CLAIM)) : null)
+                        claimed ? Timestamp.from(real.plus(claim)) : null)
                 .update();
     }
 
@@ -284,7 +288,7 @@ public class Payments {
         return jdbc.sql(
                                 "update purchase set claimed_until = ? where org_id = ? and id = ? and status = 'PENDING'"
                                         + " and (claimed_until is null or claimed_until < ?)")
-                        .params(Timestamp.from(clock.instant().plus(CLAIM)), orgId, id, now)
+                        .params(Timestamp.from(clock.instant().plus(claim)), orgId, id, now)
                         .update()
                 == 1;
     }

@@ -29,7 +29,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
 @Component
 class OutboxSender {
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
-    private static final Duration CLAIM = Duration.ofMinutes(1);
+    // How long a claim keeps other nodes off an email: longer than a send may take, so it expires
+    // only when its node died mid-send.
+    private final Duration claim;
     private static final Duration MAX_PAUSE = Duration.ofMinutes(30);
 
     record Pending(long id, String to, String subject, String text, String html, int attempts) {}
@@ -47,7 +49,9 @@ class OutboxSender {
             Clock clock,
             ObjectProvider<JavaMailSender> mail,
             @Value("${headroom.mail.retry-base:PT5S}") Duration retryBase,
-            @Value("${headroom.mail.from:headroom@localhost}") String from) {
+            @Value("${headroom.mail.from:headroom@localhost}") String from,
+            @Value("${headroom.mail.claim:PT1M}") Duration claim) {
+        this.claim = claim;
         this.jdbc = jdbc;
         this.clock = clock;
         this.mail = mail;
@@ -85,7 +89,7 @@ class OutboxSender {
                                      order by id limit 20 for update skip locked)
                         returning id, to_address, subject, text_body, html_body, attempts
                         """)
-                .params(Timestamp.from(clock.instant().plus(CLAIM)), now, now)
+                .params(Timestamp.from(clock.instant().plus(claim)), now, now)
                 .query((rs, n) ->
                         new Pending(
                                 rs.getLong(1),

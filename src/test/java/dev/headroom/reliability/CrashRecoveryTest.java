@@ -298,6 +298,17 @@ class CrashRecoveryTest {
                 client.join(60_000);
             }
 
+            // The last answers' settlements run a few milliseconds after them.
+            String unsettled =
+                    "select count(*) from gateway_usage_journal j where org_id = ? and not exists"
+                            + " (select 1 from usage_event e where e.org_id = j.org_id"
+                            + " and e.request_id = j.request_id)";
+            long settledBy = System.nanoTime() + 10_000_000_000L;
+            try (Connection db = headroom.database()) {
+                while (count(db, unsettled, org.id, null) > 0 && System.nanoTime() < settledBy) {
+                    sleep(50);
+                }
+            }
             Map<String, Long> billed = new HashMap<>();
             try (Connection db = headroom.database();
                     PreparedStatement q =
@@ -465,7 +476,7 @@ class CrashRecoveryTest {
     }
 
     /** Prints the run's figures and appends them to target/reliability/crash-test.txt. */
-    private static void record(String summary) throws IOException {
+    static void record(String summary) throws IOException {
         System.out.println("CRASH TEST: " + summary);
         Path result = Path.of("target/reliability/crash-test.txt");
         Files.createDirectories(result.getParent());

@@ -13,7 +13,8 @@ public class StripeConfig {
     @Bean
     PaymentProvider stripePaymentProvider(
             @Value("${headroom.stripe.api-key}") String apiKey,
-            @Value("${headroom.stripe.api-base:}") String apiBase) {
-        return new StripePaymentProvider(apiKey, apiBase);
+            @Value("${headroom.stripe.api-base:}") String apiBase,
+            @Value("${headroom.stripe.read-timeout:PT30S}") java.time.Duration readTimeout) {
+        return new StripePaymentProvider(apiKey, apiBase, readTimeout);
     }
 }

@@ -24,12 +24,16 @@ public class StripePaymentProvider implements PaymentProvider {
     private final StripeClient stripe;
 
     public StripePaymentProvider(String apiKey, String apiBase) {
+        this(apiKey, apiBase, java.time.Duration.ofSeconds(30));
+    }
+
+    public StripePaymentProvider(String apiKey, String apiBase, java.time.Duration readTimeout) {
         StripeClient.StripeClientBuilder builder =
                 StripeClient.builder()
                         .setApiKey(apiKey)
                         .setMaxNetworkRetries(0)
                         .setConnectTimeout(10_000)
-                        .setReadTimeout(30_000);
+                        .setReadTimeout(Math.toIntExact(readTimeout.toMillis()));
         if (apiBase != null && !apiBase.isBlank()) {
             builder.setApiBase(apiBase);
         }
