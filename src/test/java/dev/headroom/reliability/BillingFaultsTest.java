@@ -193,6 +193,12 @@ class BillingFaultsTest {
             headroom.start();
             awaitAll(smtp, org, second);
             Thread.sleep(1_500);
+            CrashRecoveryTest.record(
+                    "smtp outage: 10 alerts, "
+                            + duplicates(smtp, org, first)
+                            + " twice; kill while sending: 30 alerts, "
+                            + duplicates(smtp, org, second)
+                            + " twice");
             assertThat(duplicates(smtp, org, second))
                     .as("at most the one email in flight at the kill is sent twice")
                     .isLessThanOrEqualTo(1);
