@@ -148,10 +148,10 @@ class DemoData implements ApplicationRunner {
         history.tell(
                 org,
                 List.of(
-                        new DemoHistory.Habit(owner, 0.8, 1_200, 1_500),
-                        new DemoHistory.Habit(grace, 0.6, 300, 0),
-                        new DemoHistory.Habit(alan, 0.9, 350, 4_200),
-                        new DemoHistory.Habit(edsger, 0.9, 1_800, 4_000)),
+                        new DemoHistory.Habit(owner, 80, 1_200, 1_500),
+                        new DemoHistory.Habit(grace, 60, 300, 0),
+                        new DemoHistory.Habit(alan, 90, 350, 4_200),
+                        new DemoHistory.Habit(edsger, 90, 1_800, 4_000)),
                 1L);
     }
 
@@ -195,11 +195,11 @@ class DemoData implements ApplicationRunner {
         history.tell(
                 org,
                 List.of(
-                        new DemoHistory.Habit(owner, 0.7, 2_000, 1_200),
-                        new DemoHistory.Habit(marge, 0.6, 500, 0),
-                        new DemoHistory.Habit(homer, 0.95, 700, 5_600),
-                        new DemoHistory.Habit(lisa, 0.9, 2_600, 3_000),
-                        new DemoHistory.Habit(frank, 0.9, 650, 4_100)),
+                        new DemoHistory.Habit(owner, 70, 2_000, 1_200),
+                        new DemoHistory.Habit(marge, 60, 500, 0),
+                        new DemoHistory.Habit(homer, 95, 700, 5_600),
+                        new DemoHistory.Habit(lisa, 90, 2_600, 3_000),
+                        new DemoHistory.Habit(frank, 90, 650, 4_100)),
                 2L);
         history.closePreviousMonth(org);
         history.fileRequest(org, homer);

@@ -61,10 +61,10 @@ class DemoHistory {
     }
 
     /**
-     * How a member works: on what share of workdays, how many dollars a session runs to (in cents),
-     * and how far past their included usage they are today (extra spend in cents).
+     * How a member works: on what per cent of workdays, how much a session runs to (in cents), and
+     * how far past their included usage they are today (extra spend in cents).
      */
-    record Habit(Member member, double workdays, long sessionCents, long extraTodayCents) {}
+    record Habit(Member member, int workdayPercent, long sessionCents, long extraTodayCents) {}
 
     /** The previous month of {@code org}, then today up to each member's extra spend. */
     void tell(Org org, List<Habit> habits, long seed) {
@@ -130,7 +130,8 @@ class DemoHistory {
             boolean weekend =
                     day.getDayOfWeek() == DayOfWeek.SATURDAY
                             || day.getDayOfWeek() == DayOfWeek.SUNDAY;
-            if (random.nextDouble() >= (weekend ? habit.workdays() / 8 : habit.workdays())) {
+            int percent = weekend ? habit.workdayPercent() / 8 : habit.workdayPercent();
+            if (random.nextInt(100) >= percent) {
                 continue;
             }
             ZonedDateTime start =

@@ -64,6 +64,20 @@ final class EndpointTable {
                             OWNERS,
                             "{\"upstreamUrl\":\"http://127.0.0.1:9\",\"upstreamKey\":\"k\"}"),
                     new Endpoint("DELETE", "/api/v1/orgs/{org}/keys/{id}", OWNERS, null),
+                    new Endpoint(
+                            "POST",
+                            "/api/v1/orgs/{org}/webhooks",
+                            OWNERS,
+                            "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"invoice.issued\"]}"),
+                    new Endpoint("GET", "/api/v1/orgs/{org}/webhooks", OWNERS, null),
+                    new Endpoint("DELETE", "/api/v1/orgs/{org}/webhooks/{id}", OWNERS, null),
+                    new Endpoint(
+                            "GET", "/api/v1/orgs/{org}/webhooks/{id}/deliveries", OWNERS, null),
+                    new Endpoint(
+                            "POST",
+                            "/api/v1/orgs/{org}/webhooks/{id}/deliveries/{eventId}/resend",
+                            OWNERS,
+                            null),
                     new Endpoint("DELETE", "/api/v1/orgs/{org}/members/{member}", OWNERS, null),
                     new Endpoint(
                             "POST",
@@ -211,6 +225,7 @@ final class EndpointTable {
                 .replace("{seatType}", "STANDARD")
                 .replace("{model}", "matrix-model")
                 .replace("{id}", "id_none")
+                .replace("{eventId}", "evt_none")
                 .replace("{unique}", "matrix-" + UNIQUE.incrementAndGet());
     }
 }

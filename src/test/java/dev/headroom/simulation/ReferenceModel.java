@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * A small in-memory model of one org written straight from SPEC.md (XU-2, XU-7, XU-8, XU-11, XU-12,
- * XU-14, XU-16 – XU-19), independent of Headroom's own classes: its own prices, windows, caps and
- * ledger. The simulation runs the same operations against it and against the service.
+ * XU-14, XU-16 – XU-19, and the requests of XU-21 – XU-25), independent of Headroom's own classes:
+ * its own prices, windows, caps and ledger. The simulation runs the same operations against it and
+ * against the service.
  */
 final class ReferenceModel {
     static final long USD = 1_000_000_000L;
@@ -39,6 +40,9 @@ final class ReferenceModel {
         final Map<String, Instant> windowStart = new HashMap<>();
         final Map<String, Long> windowUsed = new HashMap<>();
         final Map<String, Long> extraByPeriod = new HashMap<>();
+        // XU-22, XU-23: the pending request's id, and when the last one was dismissed.
+        String pending;
+        Instant lastDismissal;
 
         Member(String seat) {
             this.seat = seat;
@@ -61,6 +65,8 @@ final class ReferenceModel {
     boolean scopeSelected;
     Long orgCap;
     long balance;
+    boolean requestsEnabled = true;
+    static final Duration DISMISS_COOLDOWN = Duration.ofDays(30);
 
     ReferenceModel(boolean team, ZoneId zone, Instant now, Map<String, Long> allowance) {
         this.team = team;
@@ -107,14 +113,27 @@ final class ReferenceModel {
         return m.cap != null ? m.cap : (team ? null : seatCaps.get(m.seat));
     }
 
+    /**
+     * XU-21, XU-25: the request link is offered on a seat-based org with requests on, to a member
+     * with a pending request or not barred by a dismissal in the last 30 days.
+     */
+    boolean offered(Member m) {
+        return !team
+                && requestsEnabled
+                && (m.pending != null
+                        || m.lastDismissal == null
+                        || !now.isBefore(m.lastDismissal.plus(DISMISS_COOLDOWN)));
+    }
+
     /** XU-16: "decision[:reason[@resumesAt]]|requestAction". */
     String admit(String memberId) {
         Member m = members.get(memberId);
         if (m == null) {
             return "DENIED:MEMBER_UNKNOWN|UNAVAILABLE";
         }
+        String allowedLink = offered(m) && m.pending != null ? "PENDING" : "UNAVAILABLE";
         if (remaining(m, now) > 0) {
-            return "ALLOWED_INCLUDED|UNAVAILABLE";
+            return "ALLOWED_INCLUDED|" + allowedLink;
         }
         Instant again = null;
         for (Window w : WINDOWS) {
@@ -129,7 +148,7 @@ final class ReferenceModel {
                 }
             }
         }
-        String link = team ? "UNAVAILABLE" : "AVAILABLE";
+        String link = !offered(m) ? "UNAVAILABLE" : m.pending != null ? "PENDING" : "AVAILABLE";
         if (!eligible(m)) {
             return "DENIED:INCLUDED_EXHAUSTED@" + again + "|" + link;
         }
@@ -146,7 +165,69 @@ final class ReferenceModel {
         if (team && balance <= 0) {
             return "DENIED:BALANCE_EXHAUSTED@" + again + "|" + link;
         }
-        return "ALLOWED_EXTRA|UNAVAILABLE";
+        return "ALLOWED_EXTRA|" + allowedLink;
+    }
+
+    /** XU-22: the status a filing answers (201 new, 200 the pending one, 409 refused). */
+    int file(String memberId, String newId) {
+        Member m = members.get(memberId);
+        if (!requestsEnabled) {
+            return 409;
+        }
+        if (m.pending != null) {
+            return 200;
+        }
+        if (!admit(memberId).endsWith("|AVAILABLE")) {
+            return 409;
+        }
+        m.pending = newId;
+        return 201;
+    }
+
+    /**
+     * XU-23 "Increase limit": {@code action} null takes the request kind's default (a Standard seat
+     * asked for Premium, a Premium one for extra usage). The status it answers.
+     */
+    int approve(String memberId, String action, Long raiseBy) {
+        Member m = members.get(memberId);
+        if (m.pending == null) {
+            return 404;
+        }
+        String chosen =
+                action != null
+                        ? action
+                        : m.seat.equals("STANDARD") ? "UPGRADE_SEAT" : "ENABLE_EXTRA_USAGE";
+        switch (chosen) {
+            case "UPGRADE_SEAT" -> {
+                if (m.seat.equals("PREMIUM")) {
+                    return 409;
+                }
+                m.seat = "PREMIUM";
+            }
+            case "ENABLE_EXTRA_USAGE" -> {
+                if (!enabled) {
+                    return 409;
+                }
+                m.extraSwitch = true;
+            }
+            default -> {
+                Long cap = effectiveCap(m);
+                long base = cap != null ? cap : m.extraByPeriod.getOrDefault(period(now), 0L);
+                m.cap = base + raiseBy;
+            }
+        }
+        m.pending = null;
+        return 200;
+    }
+
+    int dismiss(String memberId) {
+        Member m = members.get(memberId);
+        if (m.pending == null) {
+            return 404;
+        }
+        m.pending = null;
+        m.lastDismissal = now;
+        return 200;
     }
 
     /** XU-17 – XU-19; {@code null} for a conflict (same id, other content). */

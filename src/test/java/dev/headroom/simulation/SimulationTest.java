@@ -102,6 +102,10 @@ class SimulationTest extends IntegrationTest {
         List<Op> ops = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int m = r.nextInt(3);
+            if (!team && r.nextInt(100) < 15) {
+                ops.add(requestOp(r, m));
+                continue;
+            }
             int pick = r.nextInt(100);
             Op op;
             if (pick < 25) {
@@ -142,6 +146,9 @@ class SimulationTest extends IntegrationTest {
                 op = new Op(team ? "purchase" : "admit", m, 1 + r.nextInt(300), 0, 0);
             } else if (pick < 94) {
                 op = new Op("settle", m, r.nextInt(150_001), r.nextInt(20_001), r.nextInt(2));
+            } else if (pick < 95) {
+                // Test-clock jumps of weeks to months: periods close, windows and blocks lapse.
+                op = new Op("advance", m, 60L * 24 * (20 + r.nextInt(50)), 0, 0);
             } else {
                 int scale = r.nextInt(10);
                 long minutes =
@@ -155,6 +162,26 @@ class SimulationTest extends IntegrationTest {
             ops.add(op);
         }
         return ops;
+    }
+
+    /** XU-21 – XU-25 on a seat-based org: file, approve with each action, dismiss, the toggle. */
+    static Op requestOp(Random r, int m) {
+        int pick = r.nextInt(100);
+        if (pick < 20) {
+            // Days pass: a dismissal's 30-day block runs out, or is still on.
+            return new Op("advance", m, 60L * 24 * (1 + r.nextInt(12)), 0, 0);
+        }
+        if (pick < 55) {
+            return new Op("file", m, 0, 0, 0);
+        }
+        if (pick < 75) {
+            // a: 0 the request's default action, 1 upgrade, 2 enable, 3 raise by b cents.
+            return new Op("approve", m, r.nextInt(4), 1 + r.nextInt(200), 0);
+        }
+        if (pick < 92) {
+            return new Op("dismiss", m, 0, 0, 0);
+        }
+        return new Op("toggle", m, r.nextInt(3) == 0 ? 0 : 1, 0, 0);
     }
 
     /** Runs {@code ops} on a fresh org and its model; the first disagreement, or {@code null}. */
@@ -181,9 +208,18 @@ class SimulationTest extends IntegrationTest {
         }
         model.enabled = true;
         List<Map<String, Object>> sent = new ArrayList<>();
+        Map<String, String> requestIds = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             String member = ids.get(op.member());
+            if (op.kind().equals("approve") || op.kind().equals("dismiss")) {
+                // A decision goes to a pending request, whoever's it is.
+                member =
+                        ids.stream()
+                                .filter(id -> model.members.get(id).pending != null)
+                                .findFirst()
+                                .orElse(member);
+            }
             ReferenceModel.Member modelMember = model.members.get(member);
             String where = "op " + i + " " + op + ": ";
             switch (op.kind()) {
@@ -299,6 +335,72 @@ class SimulationTest extends IntegrationTest {
                 case "advance" -> {
                     model.now = model.now.plus(Duration.ofMinutes(op.a()));
                     org.advance(model.now);
+                }
+                case "file" -> {
+                    int expected = model.file(member, "r" + i);
+                    Api.Response r =
+                            org.service.post(
+                                    org.path("/members/" + member + "/extra-usage-requests"), null);
+                    if (r.status() != expected) {
+                        return where + "filing answered " + r + ", model " + expected;
+                    }
+                    seen.merge("file " + expected, 1, Integer::sum);
+                    if (expected == 201) {
+                        requestIds.put(member, r.text("id"));
+                    }
+                }
+                case "approve" -> {
+                    if (modelMember.pending == null) {
+                        continue;
+                    }
+                    String action =
+                            switch ((int) op.a()) {
+                                case 1 -> "UPGRADE_SEAT";
+                                case 2 -> "ENABLE_EXTRA_USAGE";
+                                case 3 -> "RAISE_LIMIT";
+                                default -> null;
+                            };
+                    Long raise = "RAISE_LIMIT".equals(action) ? op.b() * 10_000_000L : null;
+                    Map<String, Object> body = new HashMap<>();
+                    if (action != null) {
+                        body.put("action", action);
+                    }
+                    if (raise != null) {
+                        body.put("amount", dollars(raise));
+                    }
+                    int expected = model.approve(member, action, raise);
+                    Api.Response r =
+                            org.owner.post(
+                                    org.path(
+                                            "/extra-usage-requests/"
+                                                    + requestIds.get(member)
+                                                    + "/approve"),
+                                    body);
+                    if (r.status() != expected) {
+                        return where + "approval answered " + r + ", model " + expected;
+                    }
+                    seen.merge("approve " + action + " " + expected, 1, Integer::sum);
+                }
+                case "dismiss" -> {
+                    if (modelMember.pending == null) {
+                        continue;
+                    }
+                    int expected = model.dismiss(member);
+                    Api.Response r =
+                            org.owner.post(
+                                    org.path(
+                                            "/extra-usage-requests/"
+                                                    + requestIds.get(member)
+                                                    + "/dismiss"),
+                                    null);
+                    if (r.status() != expected) {
+                        return where + "dismissal answered " + r + ", model " + expected;
+                    }
+                    seen.merge("dismiss " + expected, 1, Integer::sum);
+                }
+                case "toggle" -> {
+                    model.requestsEnabled = op.a() == 1;
+                    org.put("/extra-usage/requests", Map.of("enabled", model.requestsEnabled));
                 }
                 default -> throw new IllegalStateException(op.kind());
             }
