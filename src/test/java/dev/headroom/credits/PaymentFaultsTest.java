@@ -13,9 +13,6 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.headroom.support.HeadroomProcess;
 import dev.headroom.support.Scenario.OrgFixture;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -108,14 +105,11 @@ class PaymentFaultsTest {
                     .as("every call of the reload under the payment's one key")
                     .hasSize(1);
             assertThat(reloads(headroom, org)).isOne();
-            try (Connection db = headroom.database()) {
-                assertThat(single(db, "select balance_nanos from balance where org_id = ?", org.id))
-                        .isEqualTo(
-                                single(
-                                        db,
-                                        "select sum(amount_nanos) from balance_entry where org_id = ?",
-                                        org.id));
-            }
+            assertThat(headroom.count("select balance_nanos from balance where org_id = ?", org.id))
+                    .isEqualTo(
+                            headroom.count(
+                                    "select sum(amount_nanos) from balance_entry where org_id = ?",
+                                    org.id));
             Thread.sleep(2_000);
             assertThat(calls(stripe)).hasSize(calls.size());
         } finally {
@@ -128,21 +122,7 @@ class PaymentFaultsTest {
     }
 
     static long reloads(HeadroomProcess headroom, OrgFixture org) throws Exception {
-        try (Connection db = headroom.database()) {
-            return single(
-                    db,
-                    "select count(*) from balance_entry where org_id = ? and kind = 'RELOAD'",
-                    org.id);
-        }
-    }
-
-    static long single(Connection db, String sql, String org) throws Exception {
-        try (PreparedStatement q = db.prepareStatement(sql)) {
-            q.setString(1, org);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return headroom.count(
+                "select count(*) from balance_entry where org_id = ? and kind = 'RELOAD'", org.id);
     }
 }

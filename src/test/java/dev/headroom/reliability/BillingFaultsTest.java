@@ -11,9 +11,6 @@ import dev.headroom.support.Scenario.OrgFixture;
 import jakarta.mail.Address;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,9 +71,7 @@ class BillingFaultsTest {
                     long started = System.nanoTime();
                     org.advance(Instant.parse("2027-02-01T00:00:00Z"));
                     closeMillis = (System.nanoTime() - started) / 1_000_000;
-                    try (Connection db = headroom.database()) {
-                        assertOneInvoiceHoldingEveryEvent(db, org.id);
-                    }
+                    assertOneInvoiceHoldingEveryEvent(headroom, org.id);
                     continue;
                 }
                 CompletableFuture<Void> advance =
@@ -91,10 +86,8 @@ class BillingFaultsTest {
                 headroom.kill(round % 2 == 0);
                 advance.handle((ok, e) -> null).join();
                 headroom.start();
-                try (Connection db = headroom.database()) {
-                    if (count(db, "select count(*) from invoice where org_id = ?", org.id) == 0) {
-                        cutBeforeItsCommit++;
-                    }
+                if (headroom.count("select count(*) from invoice where org_id = ?", org.id) == 0) {
+                    cutBeforeItsCommit++;
                 }
                 // A kill before the clock's move committed cut the advance itself: again.
                 if (org.now().isBefore(Instant.parse("2027-02-01T00:00:00Z"))) {
@@ -103,9 +96,7 @@ class BillingFaultsTest {
                 Api.Response close =
                         org.operator.post(org.path("/invoices/close"), Map.of("period", "2027-01"));
                 assertThat(close.status()).as(close.toString()).isEqualTo(200);
-                try (Connection db = headroom.database()) {
-                    assertOneInvoiceHoldingEveryEvent(db, org.id);
-                }
+                assertOneInvoiceHoldingEveryEvent(headroom, org.id);
             }
         }
         CrashRecoveryTest.record(
@@ -118,35 +109,33 @@ class BillingFaultsTest {
                         + ", every event on exactly one invoice after the restart");
     }
 
-    static void assertOneInvoiceHoldingEveryEvent(Connection db, String org) throws Exception {
+    static void assertOneInvoiceHoldingEveryEvent(HeadroomProcess headroom, String org)
+            throws Exception {
         assertThat(
-                        count(
-                                db,
+                        headroom.count(
                                 "select count(*) from invoice where org_id = ? and period = '2027-01'",
                                 org))
                 .isOne();
         assertThat(
-                        count(
-                                db,
+                        headroom.count(
                                 "select count(*) from usage_event e where e.org_id = ? and e.extra_nanos > 0"
                                         + " and not exists (select 1 from invoice_event i"
                                         + " where i.org_id = e.org_id and i.request_id = e.request_id)",
                                 org))
                 .isZero();
-        assertThat(count(db, "select count(*) from usage_event where org_id = ?", org))
+        assertThat(headroom.count("select count(*) from usage_event where org_id = ?", org))
                 .isEqualTo(5_000);
-        assertThat(count(db, "select sum(total_nanos) from invoice where org_id = ?", org))
+        assertThat(headroom.count("select sum(total_nanos) from invoice where org_id = ?", org))
                 .isEqualTo(
-                        count(
-                                db,
+                        headroom.count(
                                 "select sum(amount_nanos) from invoice_line where org_id = ?",
                                 org));
-        assertThat(count(db, "select sum(exact_nanos) from invoice_line where org_id = ?", org))
+        assertThat(
+                        headroom.count(
+                                "select sum(exact_nanos) from invoice_line where org_id = ?", org))
                 .isEqualTo(
-                        count(
-                                db,
-                                "select sum(extra_nanos) from usage_event where org_id = ?",
-                                org));
+                        headroom.count(
+                                "select sum(extra_nanos) from usage_event where org_id = ?", org));
     }
 
     @Test
@@ -236,16 +225,6 @@ class BillingFaultsTest {
             return all == null ? List.of() : Arrays.stream(all).map(Address::toString).toList();
         } catch (jakarta.mail.MessagingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static long count(Connection db, String sql, String org) throws Exception {
-        try (PreparedStatement q = db.prepareStatement(sql)) {
-            q.setString(1, org);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 }

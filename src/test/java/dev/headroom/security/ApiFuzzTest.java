@@ -195,6 +195,7 @@ class ApiFuzzTest extends IntegrationTest {
                 .replace("{seatType}", "STANDARD")
                 .replace("{model}", "fuzz-model-" + (n % 7))
                 .replace("{id}", "id_fuzz")
+                .replace("{eventId}", "evt_fuzz")
                 .replace("{unique}", "fuzz-" + n);
     }
 

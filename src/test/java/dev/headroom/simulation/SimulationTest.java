@@ -408,6 +408,12 @@ class SimulationTest extends IntegrationTest {
             if (figures != null) {
                 return figures;
             }
+            if (team) {
+                String ledger = balanceAgainstLedger(org);
+                if (ledger != null) {
+                    return where + ledger;
+                }
+            }
         }
         return team ? null : invoiceMembership(org, model);
     }
@@ -441,6 +447,22 @@ class SimulationTest extends IntegrationTest {
         return lines == assigned
                 ? null
                 : "invoices: lines " + lines + " against their events' extra " + assigned;
+    }
+
+    /** Issue 17: the Team balance is its ledger's sum after every step. */
+    private String balanceAgainstLedger(OrgFixture org) {
+        long balance =
+                jdbc.sql("select coalesce(sum(balance_nanos), 0) from balance where org_id = ?")
+                        .param(org.id)
+                        .query(Long.class)
+                        .single();
+        long ledger =
+                jdbc.sql(
+                                "select coalesce(sum(amount_nanos), 0) from balance_entry where org_id = ?")
+                        .param(org.id)
+                        .query(Long.class)
+                        .single();
+        return balance == ledger ? null : "balance " + balance + " against its ledger " + ledger;
     }
 
     private static String compareSettlement(

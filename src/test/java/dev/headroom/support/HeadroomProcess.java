@@ -96,6 +96,18 @@ public final class HeadroomProcess implements AutoCloseable {
                 "postgres");
     }
 
+    /** The one number {@code sql} answers, with {@code param} as its only parameter. */
+    public long count(String sql, String param) throws IOException, SQLException {
+        try (Connection db = database();
+                java.sql.PreparedStatement q = db.prepareStatement(sql)) {
+            q.setString(1, param);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         server.destroy();

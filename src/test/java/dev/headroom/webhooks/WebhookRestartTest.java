@@ -2,13 +2,9 @@ package dev.headroom.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.headroom.support.Api;
 import dev.headroom.support.HeadroomProcess;
 import dev.headroom.support.Scenario;
 import dev.headroom.support.Scenario.OrgFixture;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,18 +20,15 @@ class WebhookRestartTest {
                                 "--headroom.webhooks.retry-base=PT1S",
                                 "--headroom.webhooks.poll-interval=PT0.2S")) {
             headroom.start();
-            OrgFixture org =
-                    new Scenario(headroom.operator())
-                            .org("ENTERPRISE_SEAT", "UTC", Instant.parse("2027-03-10T09:00:00Z"));
-            String member = org.member("STANDARD");
-            org.put("/extra-usage", Map.of("enabled", true));
-            org.limit("/members/" + member + "/spend-limit", "10");
-            Api.Response created =
-                    org.owner.post(
-                            org.path("/webhooks"),
-                            Map.of("url", receiver.url(), "events", List.of("member.cap_reached")));
-            assertThat(created.status()).as(created.toString()).isEqualTo(201);
-            String deliveries = org.path("/webhooks/" + created.text("id") + "/deliveries");
+            WebhooksTest.Hooked h =
+                    WebhooksTest.hooked(
+                            new Scenario(headroom.operator()),
+                            receiver,
+                            "WEBHOOK",
+                            "member.cap_reached");
+            OrgFixture org = h.org();
+            String member = h.member();
+            String deliveries = org.path("/webhooks/" + h.endpoint() + "/deliveries");
 
             receiver.answer(500);
             org.spendCents(member, 1_500);

@@ -26,9 +26,17 @@ class WebhooksTest extends IntegrationTest {
 
     record Hooked(OrgFixture org, String member, String endpoint, String secret) {}
 
-    /** A seat-based org whose member has a $10 cap, and an endpoint for {@code receiver}. */
     Hooked hooked(Receiver receiver, String kind, String... events) {
-        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        return hooked(scenario(), receiver, kind, events);
+    }
+
+    /** A seat-based org whose member has a $10 cap, and an endpoint for {@code receiver}. */
+    static Hooked hooked(
+            dev.headroom.support.Scenario scenario,
+            Receiver receiver,
+            String kind,
+            String... events) {
+        OrgFixture org = scenario.org("ENTERPRISE_SEAT", "UTC", T0);
         String member = org.member("STANDARD");
         org.put("/extra-usage", Map.of("enabled", true));
         org.limit("/members/" + member + "/spend-limit", "10");
@@ -245,6 +253,15 @@ class WebhooksTest extends IntegrationTest {
                 .toList();
     }
 
+    /** The first event of {@code type} the receiver got. */
+    static JsonNode first(Receiver receiver, String type) {
+        return receiver.received.stream()
+                .map(d -> Api.JSON.readTree(d.body()))
+                .filter(e -> e.get("type").asString().equals(type))
+                .findFirst()
+                .orElseThrow();
+    }
+
     static void subscribe(OrgFixture org, Receiver receiver, String... events) {
         Api.Response created =
                 org.owner.post(
@@ -326,20 +343,10 @@ class WebhooksTest extends IntegrationTest {
             // Auto-reload is off now: the balance runs down to zero.
             declined.spendCents(m, 500);
             await("balance.low", () -> types(receiver).contains("balance.low"));
-            JsonNode low =
-                    receiver.received.stream()
-                            .map(d -> Api.JSON.readTree(d.body()))
-                            .filter(e -> e.get("type").asString().equals("balance.low"))
-                            .findFirst()
-                            .orElseThrow();
+            JsonNode low = first(receiver, "balance.low");
             assertThat(low.get("orgId").asString()).isEqualTo(declined.id);
             assertThat(low.at("/data/line").asString()).isEqualTo("ZERO");
-            JsonNode failed =
-                    receiver.received.stream()
-                            .map(d -> Api.JSON.readTree(d.body()))
-                            .filter(e -> e.get("type").asString().equals("reload.failed"))
-                            .findFirst()
-                            .orElseThrow();
+            JsonNode failed = first(receiver, "reload.failed");
             assertThat(failed.at("/data/reason").asString()).contains("declined");
             assertThat(failed.at("/data/amount").asString()).isEqualTo("20.00");
         }
