@@ -259,8 +259,9 @@ class PlanSimulationTest {
                             headroom.advanceTo(model.now);
                             yield null;
                         }
-                        // Requests live outside metering's plan: SimulationTest runs them.
-                        case "file", "approve", "dismiss", "toggle" -> null;
+                        // Requests and reloads live outside metering's plan: SimulationTest runs
+                        // them.
+                        case "file", "approve", "dismiss", "toggle", "reload", "card" -> null;
                         default -> throw new IllegalStateException(op.kind());
                     };
             if (mismatch == null) {

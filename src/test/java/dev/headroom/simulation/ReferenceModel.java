@@ -66,6 +66,14 @@ final class ReferenceModel {
     Long orgCap;
     long balance;
     boolean requestsEnabled = true;
+    // XU-6: auto-reload of a Team balance, and the card it charges.
+    static final int RELOADS_PER_PERIOD_MAX = 10;
+    boolean reloadEnabled;
+    boolean reloadFailed;
+    long reloadThreshold;
+    long reloadAmount;
+    boolean cardDeclines;
+    final Map<String, Integer> reloadsByPeriod = new HashMap<>();
     static final Duration DISMISS_COOLDOWN = Duration.ofDays(30);
 
     ReferenceModel(boolean team, ZoneId zone, Instant now, Map<String, Long> allowance) {
@@ -168,6 +176,42 @@ final class ReferenceModel {
         return "ALLOWED_EXTRA|" + allowedLink;
     }
 
+    /**
+     * XU-6: at or below the threshold, with auto-reload on and none failed, a reload is charged —
+     * at most ten a period; a declined card turns auto-reload off and adds nothing.
+     */
+    void reloadIfDue() {
+        if (!team
+                || !reloadEnabled
+                || reloadFailed
+                || reloadAmount <= 0
+                || balance > reloadThreshold) {
+            return;
+        }
+        String p = period(now);
+        if (reloadsByPeriod.getOrDefault(p, 0) >= RELOADS_PER_PERIOD_MAX) {
+            return;
+        }
+        if (cardDeclines) {
+            reloadEnabled = false;
+            reloadFailed = true;
+            return;
+        }
+        reloadsByPeriod.merge(p, 1, Integer::sum);
+        balance += reloadAmount;
+    }
+
+    /** Setting auto-reload clears a failure and reloads at once when the balance is low. */
+    void configureReload(boolean enabled, long threshold, long amount) {
+        reloadEnabled = enabled;
+        reloadThreshold = threshold;
+        reloadAmount = amount;
+        reloadFailed = false;
+        if (enabled) {
+            reloadIfDue();
+        }
+    }
+
     /** XU-22: the status a filing answers (201 new, 200 the pending one, 409 refused). */
     int file(String memberId, String newId) {
         Member m = members.get(memberId);
@@ -256,8 +300,9 @@ final class ReferenceModel {
         }
         m.extraByPeriod.merge(period(at), extra, Long::sum);
         orgExtraByPeriod.merge(period(at), extra, Long::sum);
-        if (team) {
+        if (team && extra > 0) {
             balance -= extra;
+            reloadIfDue();
         }
         Result result = new Result(cost, included, extra);
         contentById.put(id, content);

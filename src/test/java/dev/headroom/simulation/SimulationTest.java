@@ -106,6 +106,19 @@ class SimulationTest extends IntegrationTest {
                 ops.add(requestOp(r, m));
                 continue;
             }
+            if (team && r.nextInt(100) < 6) {
+                // XU-6: auto-reload on ($0.00 to $1.00 threshold, $0.50 to $3.00) or off; the card.
+                ops.add(
+                        r.nextInt(10) < 7
+                                ? new Op(
+                                        "reload",
+                                        m,
+                                        r.nextInt(4) == 0 ? 0 : 1,
+                                        r.nextInt(101),
+                                        50 + r.nextInt(251))
+                                : new Op("card", m, r.nextInt(3) == 0 ? 1 : 0, 0, 0));
+                continue;
+            }
             int pick = r.nextInt(100);
             Op op;
             if (pick < 25) {
@@ -323,13 +336,17 @@ class SimulationTest extends IntegrationTest {
                     }
                 }
                 case "purchase" -> {
-                    model.balance += op.a() * 10_000_000L;
+                    // A declining card refuses the purchase (402) and adds nothing.
+                    int expected = model.cardDeclines ? 402 : 201;
+                    if (!model.cardDeclines) {
+                        model.balance += op.a() * 10_000_000L;
+                    }
                     Api.Response r =
                             org.owner.post(
                                     org.path("/credits/purchases"),
                                     Map.of("amount", dollars(op.a() * 10_000_000L)));
-                    if (r.status() != 201) {
-                        return where + "purchase answered " + r;
+                    if (r.status() != expected) {
+                        return where + "purchase answered " + r + ", model " + expected;
                     }
                 }
                 case "advance" -> {
@@ -398,24 +415,56 @@ class SimulationTest extends IntegrationTest {
                     }
                     seen.merge("dismiss " + expected, 1, Integer::sum);
                 }
+                case "reload" -> {
+                    long threshold = op.b() * 10_000_000L;
+                    long amount = op.back() * 10_000_000L;
+                    model.configureReload(op.a() == 1, threshold, amount);
+                    org.put(
+                            "/auto-reload",
+                            Map.of(
+                                    "enabled",
+                                    op.a() == 1,
+                                    "threshold",
+                                    dollars(threshold),
+                                    "amount",
+                                    dollars(amount)));
+                }
+                case "card" -> {
+                    model.cardDeclines = op.a() == 1;
+                    org.put(
+                            "/payment-method",
+                            Map.of(
+                                    "customerId",
+                                    "cus_simulation",
+                                    "paymentMethodId",
+                                    op.a() == 1 ? "pm_card_chargeDeclined" : "pm_card_visa"));
+                }
                 case "toggle" -> {
                     model.requestsEnabled = op.a() == 1;
                     org.put("/extra-usage/requests", Map.of("enabled", model.requestsEnabled));
                 }
                 default -> throw new IllegalStateException(op.kind());
             }
+            JsonNode reload = team ? reloadAnswered(org) : null;
             String figures = compareFigures(where, org, model, member, team);
             if (figures != null) {
                 return figures;
             }
             if (team) {
-                String ledger = balanceAgainstLedger(org);
-                if (ledger != null) {
-                    return where + ledger;
+                String reloads = compareReloads(org, model, reload);
+                if (reloads != null) {
+                    return where + reloads;
                 }
             }
         }
-        return team ? null : invoiceMembership(org, model);
+        if (team) {
+            seen.merge(
+                    "reloads charged",
+                    model.reloadsByPeriod.values().stream().mapToInt(Integer::intValue).sum(),
+                    Integer::sum);
+            return null;
+        }
+        return invoiceMembership(org, model);
     }
 
     /**
@@ -447,6 +496,55 @@ class SimulationTest extends IntegrationTest {
         return lines == assigned
                 ? null
                 : "invoices: lines " + lines + " against their events' extra " + assigned;
+    }
+
+    /**
+     * XU-6 and issue 17 on a Team org, once the reload a step started has been answered: the
+     * auto-reload setting and its failure agree with the model, one reload was charged per time the
+     * model says, and the balance is its ledger's sum.
+     */
+    private String compareReloads(OrgFixture org, ReferenceModel model, JsonNode reload) {
+        boolean failed = "FAILED".equals(reload.get("state").asString());
+        if (reload.get("enabled").asBoolean() != model.reloadEnabled
+                || failed != model.reloadFailed) {
+            return "auto-reload "
+                    + reload
+                    + ", model enabled "
+                    + model.reloadEnabled
+                    + " failed "
+                    + model.reloadFailed;
+        }
+        long charged =
+                jdbc.sql(
+                                "select count(*) from purchase where org_id = ? and kind = 'RELOAD'"
+                                        + " and status = 'SUCCEEDED'")
+                        .param(org.id)
+                        .query(Long.class)
+                        .single();
+        long expected = model.reloadsByPeriod.values().stream().mapToLong(Integer::longValue).sum();
+        if (charged != expected) {
+            return "reloads charged " + charged + ", model " + expected;
+        }
+        return balanceAgainstLedger(org);
+    }
+
+    /** The auto-reload setting once a reload the step started has been charged or refused. */
+    private static JsonNode reloadAnswered(OrgFixture org) {
+        JsonNode reload = org.owner.get(org.path("/auto-reload")).body();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while ("IN_FLIGHT".equals(reload.get("state").asString()) && System.nanoTime() < deadline) {
+            sleep(20);
+            reload = org.owner.get(org.path("/auto-reload")).body();
+        }
+        return reload;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Issue 17: the Team balance is its ledger's sum after every step. */
