@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,7 +65,11 @@ public class UsageJournal implements SmartLifecycle {
     /** Durable when this returns; settled soon after. */
     public void record(UsageReport report) {
         write(report);
-        if (inFlight.tryAcquire()) {
+        if (!inFlight.tryAcquire()) {
+            settle(report);
+            return;
+        }
+        try {
             settlers.execute(() -> {
                 try {
                     settle(report);
@@ -72,7 +77,9 @@ public class UsageJournal implements SmartLifecycle {
                     inFlight.release();
                 }
             });
-        } else {
+        } catch (RejectedExecutionException stopping) {
+            // Shutting down: settled here instead (or, failing that, at the next start).
+            inFlight.release();
             settle(report);
         }
     }
