@@ -43,6 +43,8 @@ class OutboxSender {
     private final String from;
     private final Executor nudges = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private final AtomicBoolean nudgeQueued = new AtomicBoolean();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
 
     OutboxSender(
             JdbcClient jdbc,
@@ -69,13 +71,26 @@ class OutboxSender {
         }
     }
 
+    /**
+     * One sender at a time on a node (the poll and the nudge would otherwise send side by side), so
+     * a crash leaves at most one email sent and not yet marked sent. A caller that finds the sender
+     * busy leaves it a request to look again, so no new email waits for the next poll.
+     */
     @Scheduled(fixedDelayString = "${headroom.mail.poll-interval:PT5S}")
     void deliverDue() {
-        List<Pending> batch;
-        do {
-            batch = claim();
-            batch.forEach(this::deliver);
-        } while (!batch.isEmpty());
+        again.set(true);
+        while (again.get() && sending.compareAndSet(false, true)) {
+            try {
+                again.set(false);
+                List<Pending> batch;
+                do {
+                    batch = claim();
+                    batch.forEach(this::deliver);
+                } while (!batch.isEmpty());
+            } finally {
+                sending.set(false);
+            }
+        }
     }
 
     private List<Pending> claim() {
