@@ -9,6 +9,7 @@ import dev.headroom.metering.rules.UsageReport;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
+import dev.headroom.organization.Plan;
 import dev.headroom.pricing.CostCalculator;
 import dev.headroom.pricing.PriceBookService;
 import dev.headroom.pricing.TokenUsage;
@@ -90,9 +91,7 @@ class DemoHistory {
                 extra += s.extraNanos();
             }
         }
-        for (Habit habit : habits) {
-            today(org, habit, now, random);
-        }
+        today(org, habits, now, random);
         log.info(
                 "Demo history of {}: {} requests in {} costing {} USD, {} of it extra usage;"
                         + " and today's.",
@@ -165,37 +164,43 @@ class DemoHistory {
         return planned;
     }
 
-    /** Today: requests spread over the last hours until the member's extra spend is reached. */
-    private void today(Org org, Habit habit, Instant now, Random random) {
-        if (habit.extraTodayCents() <= 0 && habit.sessionCents() <= 0) {
-            return;
-        }
+    /**
+     * Today: the members' requests in turn, one every 90 s from six hours ago (at most from the
+     * period's start), each member's until their extra spend is reached, so the events and the
+     * balance history run in time order. A Team org's usage starts after its first purchase, which
+     * was made just now: today's requests all fall at this minute there.
+     */
+    private void today(Org org, List<Habit> habits, Instant now, Random random) {
         Instant periodStart = BillingPeriod.containing(now, org.timeZone()).start();
         Instant from = now.minus(Duration.ofHours(6));
-        if (from.isBefore(periodStart)) {
-            from = periodStart;
+        if (from.isBefore(periodStart) || org.plan() == Plan.TEAM) {
+            from = org.plan() == Plan.TEAM ? now : periodStart;
         }
         Instant last = now.minusSeconds(60).isAfter(from) ? now.minusSeconds(60) : from;
-        long extraNanos = 0;
-        long costNanos = 0;
-        long targetExtra = habit.extraTodayCents() * 10_000_000L;
-        long targetCost = habit.sessionCents() * 10_000_000L;
-        for (int i = 0;
-                i < REQUESTS_TODAY_MAX && (extraNanos < targetExtra || costNanos < targetCost);
-                i++) {
-            // A request every 90 s from the start of the span, never later than a minute ago.
+        long[] extraNanos = new long[habits.size()];
+        long[] costNanos = new long[habits.size()];
+        for (int i = 0; i < REQUESTS_TODAY_MAX; i++) {
             Instant at = from.plusSeconds(90L * i);
             if (at.isAfter(last)) {
                 at = last;
             }
-            Planned p = request(habit.member(), at, random);
-            for (Settlement s :
-                    settle(
-                            settlements.settle(
-                                    p.report(
-                                            org, "demo-today-" + habit.member().id() + "-" + i)))) {
-                extraNanos += s.extraNanos();
-                costNanos += s.costNanos();
+            boolean anyone = false;
+            for (int h = 0; h < habits.size(); h++) {
+                Habit habit = habits.get(h);
+                if (extraNanos[h] >= habit.extraTodayCents() * 10_000_000L
+                        && costNanos[h] >= habit.sessionCents() * 10_000_000L) {
+                    continue;
+                }
+                anyone = true;
+                Planned p = request(habit.member(), at, random);
+                String id = "demo-today-" + habit.member().id() + "-" + i;
+                for (Settlement s : settle(settlements.settle(p.report(org, id)))) {
+                    extraNanos[h] += s.extraNanos();
+                    costNanos[h] += s.costNanos();
+                }
+            }
+            if (!anyone) {
+                return;
             }
         }
     }
