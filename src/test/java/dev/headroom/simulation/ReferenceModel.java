@@ -2,11 +2,15 @@ package dev.headroom.simulation;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A small in-memory model of one org written straight from SPEC.md (XU-2, XU-7, XU-8, XU-11, XU-12,
@@ -42,6 +46,8 @@ final class ReferenceModel {
         final Map<String, Long> extraByPeriod = new HashMap<>();
         // XU-22, XU-23: the pending request's id, and when the last one was dismissed.
         String pending;
+        // XU-22: what the pending request asks for, fixed when it is filed.
+        boolean pendingAsksUpgrade;
         Instant lastDismissal;
 
         Member(String seat) {
@@ -50,6 +56,26 @@ final class ReferenceModel {
     }
 
     record Result(long cost, long included, long extra) {}
+
+    /** XU-27: an extra-usage event not on an invoice yet. */
+    record Billable(String member, String model, String period, long extra) {}
+
+    /** XU-27: an issued invoice's total, its lines' exact sum, and how many events it holds. */
+    record Invoice(long total, long exact, long events) {}
+
+    /** XU-22 – XU-24: a filed request, pending until it is decided. */
+    static final class Filed {
+        final Instant at;
+        Instant decidedAt;
+
+        Filed(Instant at) {
+            this.at = at;
+        }
+
+        boolean pendingAt(Instant t) {
+            return !at.isAfter(t) && (decidedAt == null || decidedAt.isAfter(t));
+        }
+    }
 
     final boolean team;
     final ZoneId zone;
@@ -74,6 +100,19 @@ final class ReferenceModel {
     long reloadAmount;
     boolean cardDeclines;
     final Map<String, Integer> reloadsByPeriod = new HashMap<>();
+    // A payment provider that gives no definite answer: the reload due meanwhile stays pending.
+    boolean providerDown;
+    boolean reloadPending;
+    final List<Filed> filed = new ArrayList<>();
+    final Map<String, Filed> filedById = new HashMap<>();
+    static final int DIGEST_HOUR = 9;
+    // XU-27 on an org billed in arrears: events waiting for a close, the invoices by period, and
+    // the first period not closed yet — none before the org's first usage, the month of its
+    // earliest usage until the first invoice.
+    final List<Billable> unbilled = new ArrayList<>();
+    final Map<String, Invoice> invoices = new TreeMap<>();
+    YearMonth open;
+    static final long CENT = 10_000_000L;
     static final Duration DISMISS_COOLDOWN = Duration.ofDays(30);
 
     ReferenceModel(boolean team, ZoneId zone, Instant now, Map<String, Long> allowance) {
@@ -81,6 +120,36 @@ final class ReferenceModel {
         this.zone = zone;
         this.now = now;
         this.allowance = allowance;
+    }
+
+    /**
+     * XU-27: once the clock is past a period's end, that period is closed: its invoice takes every
+     * event of it and earlier that no invoice holds, one line per member, product, model and prior
+     * period, each rounded half-up to the cent; the total is the sum of the lines.
+     */
+    void closeDuePeriods() {
+        YearMonth current = YearMonth.from(now.atZone(zone));
+        for (; !team && open != null && open.isBefore(current); open = open.plusMonths(1)) {
+            String period = open.toString();
+            Map<String, Long> lines = new TreeMap<>();
+            long exact = 0;
+            long events = 0;
+            for (var it = unbilled.iterator(); it.hasNext(); ) {
+                Billable b = it.next();
+                if (b.period().compareTo(period) <= 0) {
+                    String prior = b.period().equals(period) ? "" : b.period();
+                    lines.merge(b.member() + "|" + b.model() + "|" + prior, b.extra(), Long::sum);
+                    exact += b.extra();
+                    events++;
+                    it.remove();
+                }
+            }
+            long total = 0;
+            for (long line : lines.values()) {
+                total += (line + CENT / 2) / CENT * CENT;
+            }
+            invoices.put(period, new Invoice(total, exact, events));
+        }
     }
 
     long windowAllowance(Member m, Window w) {
@@ -157,6 +226,7 @@ final class ReferenceModel {
             }
         }
         String link = !offered(m) ? "UNAVAILABLE" : m.pending != null ? "PENDING" : "AVAILABLE";
+
         if (!eligible(m)) {
             return "DENIED:INCLUDED_EXHAUSTED@" + again + "|" + link;
         }
@@ -192,13 +262,55 @@ final class ReferenceModel {
         if (reloadsByPeriod.getOrDefault(p, 0) >= RELOADS_PER_PERIOD_MAX) {
             return;
         }
+        if (providerDown) {
+            reloadPending = true;
+            return;
+        }
+        chargeReload();
+    }
+
+    private void chargeReload() {
         if (cardDeclines) {
             reloadEnabled = false;
             reloadFailed = true;
             return;
         }
-        reloadsByPeriod.merge(p, 1, Integer::sum);
+        reloadsByPeriod.merge(period(now), 1, Integer::sum);
         balance += reloadAmount;
+    }
+
+    /** The provider answers again: a pending reload is charged to the card now saved. */
+    void providerBack() {
+        providerDown = false;
+        if (reloadPending) {
+            reloadPending = false;
+            chargeReload();
+        }
+    }
+
+    /**
+     * XU-24: the local dates whose digest hour found a request pending, up to the last digest due
+     * now — one digest per admin for each.
+     */
+    TreeSet<LocalDate> digestDates() {
+        TreeSet<LocalDate> dates = new TreeSet<>();
+        if (filed.isEmpty()) {
+            return dates;
+        }
+        var local = now.atZone(zone);
+        LocalDate due =
+                local.getHour() >= DIGEST_HOUR
+                        ? local.toLocalDate()
+                        : local.toLocalDate().minusDays(1);
+        for (LocalDate d = filed.get(0).at.atZone(zone).toLocalDate();
+                !d.isAfter(due);
+                d = d.plusDays(1)) {
+            Instant at = d.atTime(DIGEST_HOUR, 0).atZone(zone).toInstant();
+            if (filed.stream().anyMatch(f -> f.pendingAt(at))) {
+                dates.add(d);
+            }
+        }
+        return dates;
     }
 
     /** Setting auto-reload clears a failure and reloads at once when the balance is low. */
@@ -225,12 +337,17 @@ final class ReferenceModel {
             return 409;
         }
         m.pending = newId;
+        m.pendingAsksUpgrade = m.seat.equals("STANDARD");
+        Filed f = new Filed(now);
+        filed.add(f);
+        filedById.put(newId, f);
         return 201;
     }
 
     /**
      * XU-23 "Increase limit": {@code action} null takes the request kind's default (a Standard seat
-     * asked for Premium, a Premium one for extra usage). The status it answers.
+     * asked for Premium, a Premium one for extra usage), as it was filed: a member moved to Premium
+     * meanwhile makes the default upgrade a conflict. The status it answers.
      */
     int approve(String memberId, String action, Long raiseBy) {
         Member m = members.get(memberId);
@@ -240,7 +357,7 @@ final class ReferenceModel {
         String chosen =
                 action != null
                         ? action
-                        : m.seat.equals("STANDARD") ? "UPGRADE_SEAT" : "ENABLE_EXTRA_USAGE";
+                        : m.pendingAsksUpgrade ? "UPGRADE_SEAT" : "ENABLE_EXTRA_USAGE";
         switch (chosen) {
             case "UPGRADE_SEAT" -> {
                 if (m.seat.equals("PREMIUM")) {
@@ -260,7 +377,7 @@ final class ReferenceModel {
                 m.cap = base + raiseBy;
             }
         }
-        m.pending = null;
+        decide(m);
         return 200;
     }
 
@@ -269,9 +386,14 @@ final class ReferenceModel {
         if (m.pending == null) {
             return 404;
         }
-        m.pending = null;
+        decide(m);
         m.lastDismissal = now;
         return 200;
+    }
+
+    private void decide(Member m) {
+        filedById.get(m.pending).decidedAt = now;
+        m.pending = null;
     }
 
     /** XU-17 – XU-19; {@code null} for a conflict (same id, other content). */
@@ -299,6 +421,13 @@ final class ReferenceModel {
             }
         }
         m.extraByPeriod.merge(period(at), extra, Long::sum);
+        if (!team && extra > 0) {
+            unbilled.add(new Billable(memberId, model, period(at), extra));
+        }
+        YearMonth month = YearMonth.from(at.atZone(zone));
+        if (invoices.isEmpty() && (open == null || month.isBefore(open))) {
+            open = month;
+        }
         orgExtraByPeriod.merge(period(at), extra, Long::sum);
         if (team && extra > 0) {
             balance -= extra;

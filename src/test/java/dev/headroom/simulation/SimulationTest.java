@@ -34,7 +34,8 @@ class SimulationTest extends IntegrationTest {
             List.of("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney");
 
     /** How often each admission answer was seen, to show what the run covered. */
-    final Map<String, Integer> seen = new java.util.TreeMap<>();
+    final Map<String, Integer> seen =
+            java.util.Collections.synchronizedMap(new java.util.TreeMap<>());
 
     @org.springframework.beans.factory.annotation.Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
@@ -47,62 +48,100 @@ class SimulationTest extends IntegrationTest {
         }
     }
 
+    /** One org's run: its plan, zone, start and operations. */
+    record OrgRun(int index, boolean team, String zone, Instant start, List<Op> ops) {
+        String describe() {
+            return "org "
+                    + index
+                    + " ("
+                    + (team ? "TEAM" : "ENTERPRISE_SEAT")
+                    + ", "
+                    + zone
+                    + ", start "
+                    + start
+                    + ")";
+        }
+    }
+
     @Test
-    void theServiceAgreesWithTheReferenceModel() {
+    void theServiceAgreesWithTheReferenceModel() throws Exception {
         long seed = Long.getLong("headroom.sim.seed", 1129L);
         int operations = Integer.getInteger("headroom.sim.ops", DEFAULT_OPERATIONS);
+        // Orgs are independent, so long runs may take several at once; the sequence of each org,
+        // and so a failure and its reduction, depends on the seed only.
+        int threads = Integer.getInteger("headroom.sim.threads", 2);
         Random random = new Random(seed);
-        int done = 0;
-        int orgs = 0;
-        while (done < operations) {
+        List<OrgRun> runs = new ArrayList<>();
+        for (int done = 0; done < operations; ) {
             boolean team = random.nextBoolean();
             String zone = ZONES.get(random.nextInt(ZONES.size()));
             Instant start =
                     Instant.parse("2027-01-27T00:00:00Z")
                             .plus(Duration.ofHours(random.nextInt(24 * 40)));
             List<Op> ops = generate(random, team, Math.min(PER_ORG, operations - done));
-            String failure = run(team, zone, start, ops);
-            if (failure != null) {
-                List<Op> reduced = reduce(team, zone, start, ops);
-                throw new AssertionError(
-                        "Simulation seed "
-                                + seed
-                                + ", org "
-                                + orgs
-                                + " ("
-                                + (team ? "TEAM" : "ENTERPRISE_SEAT")
-                                + ", "
-                                + zone
-                                + ", start "
-                                + start
-                                + "): "
-                                + failure
-                                + "\nreduced sequence ("
-                                + reduced.size()
-                                + " ops): "
-                                + reduced
-                                + "\nreduced failure: "
-                                + run(team, zone, start, reduced));
-            }
+            runs.add(new OrgRun(runs.size(), team, zone, start, ops));
             done += ops.size();
-            orgs++;
+        }
+        long began = System.nanoTime();
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<String>> failures = new ArrayList<>();
+            for (OrgRun run : runs) {
+                failures.add(
+                        pool.submit(() -> run(run.team(), run.zone(), run.start(), run.ops())));
+            }
+            for (int i = 0; i < runs.size(); i++) {
+                String failure = failures.get(i).get();
+                if (failure != null) {
+                    pool.shutdownNow();
+                    OrgRun run = runs.get(i);
+                    List<Op> reduced = reduce(run.team(), run.zone(), run.start(), run.ops());
+                    throw new AssertionError(
+                            "Simulation seed "
+                                    + seed
+                                    + ", "
+                                    + run.describe()
+                                    + ": "
+                                    + failure
+                                    + "\nreduced sequence ("
+                                    + reduced.size()
+                                    + " ops): "
+                                    + reduced
+                                    + "\nreduced failure: "
+                                    + run(run.team(), run.zone(), run.start(), reduced));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         System.out.println(
                 "SIMULATION: seed "
                         + seed
                         + ", "
-                        + done
+                        + runs.stream().mapToInt(r -> r.ops().size()).sum()
                         + " operations on "
-                        + orgs
-                        + " orgs, all agreed; admissions seen: "
+                        + runs.size()
+                        + " orgs in "
+                        + Duration.ofNanos(System.nanoTime() - began).toSeconds()
+                        + " s with "
+                        + threads
+                        + " at once, all agreed; seen: "
                         + seen);
     }
 
     static List<Op> generate(Random r, boolean team, int count) {
         List<Op> ops = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
+        // A third of the seat-based orgs are about requests: members start at a zero limit, so
+        // they are soon refused and offered the link, and filings, decisions and days come often.
+        boolean aboutRequests = !team && r.nextInt(3) == 0;
+        int requestShare = aboutRequests ? 45 : 15;
+        for (int m = 0; aboutRequests && m < 3 && ops.size() < count; m++) {
+            ops.add(new Op("memberCap", m, 0, 0, 0));
+        }
+        for (int i = ops.size(); i < count; i++) {
             int m = r.nextInt(3);
-            if (!team && r.nextInt(100) < 15) {
+            if (!team && r.nextInt(100) < requestShare) {
                 ops.add(requestOp(r, m));
                 continue;
             }
@@ -117,6 +156,13 @@ class SimulationTest extends IntegrationTest {
                                         r.nextInt(101),
                                         50 + r.nextInt(251))
                                 : new Op("card", m, r.nextInt(3) == 0 ? 1 : 0, 0, 0));
+                continue;
+            }
+            if (team && r.nextInt(100) < 3) {
+                // The provider gives no definite answer for a while: a purchase (a=0), a
+                // settlement that may start a reload (a=1) or auto-reload turned on with a
+                // threshold of b cents (a=2) stays pending until it answers again.
+                ops.add(new Op("outage", m, r.nextInt(3), 1 + r.nextInt(300), r.nextInt(150_001)));
                 continue;
             }
             int pick = r.nextInt(100);
@@ -160,8 +206,10 @@ class SimulationTest extends IntegrationTest {
             } else if (pick < 94) {
                 op = new Op("settle", m, r.nextInt(150_001), r.nextInt(20_001), r.nextInt(2));
             } else if (pick < 95) {
-                // Test-clock jumps of weeks to months: periods close, windows and blocks lapse.
-                op = new Op("advance", m, 60L * 24 * (20 + r.nextInt(50)), 0, 0);
+                // Test-clock jumps of weeks to months, now and then of a year or more: periods
+                // close, windows and blocks lapse.
+                long days = r.nextInt(10) == 0 ? 90 + r.nextInt(400) : 20 + r.nextInt(50);
+                op = new Op("advance", m, 60L * 24 * days, 0, 0);
             } else {
                 int scale = r.nextInt(10);
                 long minutes =
@@ -181,20 +229,20 @@ class SimulationTest extends IntegrationTest {
     static Op requestOp(Random r, int m) {
         int pick = r.nextInt(100);
         if (pick < 20) {
-            // Days pass: a dismissal's 30-day block runs out, or is still on.
-            return new Op("advance", m, 60L * 24 * (1 + r.nextInt(12)), 0, 0);
+            // Days pass, a few at a time, so a dismissal's 30-day block is seen from both sides.
+            return new Op("advance", m, 60L * 24 * (1 + r.nextInt(4)) + r.nextInt(600), 0, 0);
         }
-        if (pick < 55) {
+        if (pick < 50) {
             return new Op("file", m, 0, 0, 0);
         }
-        if (pick < 75) {
+        if (pick < 67) {
             // a: 0 the request's default action, 1 upgrade, 2 enable, 3 raise by b cents.
             return new Op("approve", m, r.nextInt(4), 1 + r.nextInt(200), 0);
         }
-        if (pick < 92) {
+        if (pick < 95) {
             return new Op("dismiss", m, 0, 0, 0);
         }
-        return new Op("toggle", m, r.nextInt(3) == 0 ? 0 : 1, 0, 0);
+        return new Op("toggle", m, r.nextInt(4) == 0 ? 0 : 1, 0, 0);
     }
 
     /** Runs {@code ops} on a fresh org and its model; the first disagreement, or {@code null}. */
@@ -213,6 +261,8 @@ class SimulationTest extends IntegrationTest {
         model.members.put(ids.get(0), new ReferenceModel.Member("STANDARD"));
         model.members.put(ids.get(1), new ReferenceModel.Member("STANDARD"));
         model.members.put(ids.get(2), new ReferenceModel.Member("PREMIUM"));
+        // XU-24: the admin who gets the daily digest of pending requests.
+        String admin = team ? null : org.member("STANDARD", "ADMIN");
         if (team) {
             org.put("/extra-usage", Map.of("enabled", true, "initialPurchase", "1"));
             model.balance = ReferenceModel.USD;
@@ -352,6 +402,7 @@ class SimulationTest extends IntegrationTest {
                 case "advance" -> {
                     model.now = model.now.plus(Duration.ofMinutes(op.a()));
                     org.advance(model.now);
+                    model.closeDuePeriods();
                 }
                 case "file" -> {
                     int expected = model.file(member, "r" + i);
@@ -431,19 +482,25 @@ class SimulationTest extends IntegrationTest {
                 }
                 case "card" -> {
                     model.cardDeclines = op.a() == 1;
-                    org.put(
-                            "/payment-method",
-                            Map.of(
-                                    "customerId",
-                                    "cus_simulation",
-                                    "paymentMethodId",
-                                    op.a() == 1 ? "pm_card_chargeDeclined" : "pm_card_visa"));
+                    saveCard(org, model.cardDeclines ? "pm_card_chargeDeclined" : "pm_card_visa");
+                }
+                case "outage" -> {
+                    String mismatch = outage(org, model, op, member, "s" + i, sent);
+                    if (mismatch != null) {
+                        return where + mismatch;
+                    }
                 }
                 case "toggle" -> {
                     model.requestsEnabled = op.a() == 1;
                     org.put("/extra-usage/requests", Map.of("enabled", model.requestsEnabled));
                 }
                 default -> throw new IllegalStateException(op.kind());
+            }
+            if (!team) {
+                String invoices = compareInvoices(org, model);
+                if (invoices != null) {
+                    return where + invoices;
+                }
             }
             JsonNode reload = team ? reloadAnswered(org) : null;
             String figures = compareFigures(where, org, model, member, team);
@@ -464,7 +521,155 @@ class SimulationTest extends IntegrationTest {
                     Integer::sum);
             return null;
         }
-        return invoiceMembership(org, model);
+        String invoices = invoiceMembership(org, model);
+        if (invoices == null) {
+            invoices = compareInvoices(org, model);
+        }
+        seen.merge("invoices", model.invoices.size(), Integer::sum);
+        return invoices != null ? invoices : digests(org, model, admin);
+    }
+
+    private static void saveCard(OrgFixture org, String paymentMethod) {
+        org.put(
+                "/payment-method",
+                Map.of("customerId", "cus_simulation", "paymentMethodId", paymentMethod));
+    }
+
+    /**
+     * XU-5, XU-6 with a provider that gives no definite answer: a purchase is answered 502 {@code
+     * PAYMENT_PENDING}, a reload due meanwhile stays in flight and adds nothing; once the provider
+     * answers again, each pending payment is charged (or declined) by the card saved then, once.
+     */
+    private String outage(
+            OrgFixture org,
+            ReferenceModel model,
+            Op op,
+            String member,
+            String requestId,
+            List<Map<String, Object>> sent) {
+        saveCard(org, "pm_card_unavailable");
+        model.providerDown = true;
+        long pendingPurchase = 0;
+        if (op.a() == 0) {
+            pendingPurchase = op.b() * 10_000_000L;
+            Api.Response r =
+                    org.owner.post(
+                            org.path("/credits/purchases"),
+                            Map.of("amount", dollars(pendingPurchase)));
+            if (r.status() != 502 || !"PAYMENT_PENDING".equals(r.errorCode())) {
+                return "purchase with no answer from the provider: " + r;
+            }
+        } else if (op.a() == 2) {
+            long threshold = op.b() * 10_000_000L;
+            long amount = (50 + op.back() % 251) * 10_000_000L;
+            model.configureReload(true, threshold, amount);
+            org.put(
+                    "/auto-reload",
+                    Map.of(
+                            "enabled",
+                            true,
+                            "threshold",
+                            dollars(threshold),
+                            "amount",
+                            dollars(amount)));
+        } else {
+            Map<String, Object> body =
+                    new HashMap<>(org.usageBody(member, requestId, model.now, op.back(), 0));
+            body.put("model", "claude-sonnet-4-5");
+            sent.add(body);
+            String mismatch =
+                    compareSettlement(
+                            "",
+                            org.service.post("/api/v1/usage", body),
+                            model.settle(
+                                    requestId,
+                                    member,
+                                    "claude-sonnet-4-5",
+                                    model.now,
+                                    op.back(),
+                                    0));
+            if (mismatch != null) {
+                return mismatch;
+            }
+        }
+        JsonNode reload = org.owner.get(org.path("/auto-reload")).body();
+        if (model.reloadPending != "IN_FLIGHT".equals(reload.get("state").asString())) {
+            return "while the provider is down: auto-reload "
+                    + reload
+                    + ", model pending "
+                    + model.reloadPending;
+        }
+        String balance = org.owner.get(org.path("/extra-usage")).text("balance");
+        if (!balance.equals(dollars(model.balance))) {
+            return "while the provider is down: balance "
+                    + balance
+                    + ", model "
+                    + dollars(model.balance);
+        }
+        seen.merge(
+                op.a() == 0
+                        ? "purchases pending"
+                        : model.reloadPending ? "reloads pending" : "outages without a payment",
+                1,
+                Integer::sum);
+        saveCard(org, model.cardDeclines ? "pm_card_chargeDeclined" : "pm_card_visa");
+        model.providerBack();
+        if (!model.cardDeclines) {
+            model.balance += pendingPurchase;
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (pendingPayments(org) > 0) {
+            if (System.nanoTime() > deadline) {
+                return "payments still pending 20 s after the provider answers again";
+            }
+            sleep(20);
+        }
+        return null;
+    }
+
+    private long pendingPayments(OrgFixture org) {
+        return jdbc.sql("select count(*) from purchase where org_id = ? and status = 'PENDING'")
+                .param(org.id)
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * XU-24: each admin got one digest for each local day whose digest hour found a request
+     * pending, and none for other days; every one of them was sent.
+     */
+    private String digests(OrgFixture org, ReferenceModel model, String admin) {
+        java.util.TreeSet<java.time.LocalDate> expected = model.digestDates();
+        String to = org.email(admin);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            List<Object[]> rows =
+                    jdbc.sql(
+                                    "select dedup_key, sent_at is not null from email_outbox where org_id = ?"
+                                            + " and to_address = ? and dedup_key like 'request-digest:%'")
+                            .params(org.id, to)
+                            .query((rs, n) -> new Object[] {rs.getString(1), rs.getBoolean(2)})
+                            .list();
+            List<java.time.LocalDate> dates =
+                    rows.stream()
+                            .map(row -> (String) row[0])
+                            .map(key ->
+                                    java.time.LocalDate.parse(
+                                            key.substring(key.lastIndexOf(':') + 1)))
+                            .sorted()
+                            .toList();
+            if (!dates.equals(List.copyOf(expected))) {
+                return "digests to the admin for " + dates + ", model " + expected;
+            }
+            if (rows.stream().allMatch(row -> (Boolean) row[1])) {
+                seen.merge("digests sent", dates.size(), Integer::sum);
+                return null;
+            }
+            if (System.nanoTime() > deadline) {
+                return "digests not sent within 20 s: " + rows.size();
+            }
+            sleep(50);
+        }
     }
 
     /**
@@ -481,6 +686,8 @@ class SimulationTest extends IntegrationTest {
                         .atStartOfDay(model.zone)
                         .toInstant();
         org.advance(nextMonth);
+        model.now = nextMonth;
+        model.closeDuePeriods();
         long unbilled = InvoiceFigures.unassignedEvents(jdbc, org.id);
         long assigned =
                 jdbc.sql(
@@ -496,6 +703,51 @@ class SimulationTest extends IntegrationTest {
         return lines == assigned
                 ? null
                 : "invoices: lines " + lines + " against their events' extra " + assigned;
+    }
+
+    /**
+     * Issue 17 after every step: each issued invoice holds the events the model put on it (their
+     * number and exact extra cost), its total is the model's lines rounded half-up to the cent, and
+     * it is the sum of its own lines.
+     */
+    private String compareInvoices(OrgFixture org, ReferenceModel model) {
+        Map<String, ReferenceModel.Invoice> actual = new java.util.TreeMap<>();
+        Map<String, Long> lineAmounts = new HashMap<>();
+        jdbc.sql(
+                        """
+                        select i.period, i.total_nanos,
+                          (select coalesce(sum(l.exact_nanos), 0) from invoice_line l
+                            where l.org_id = i.org_id and l.invoice_id = i.id),
+                          (select count(*) from invoice_event e
+                            where e.org_id = i.org_id and e.invoice_id = i.id),
+                          (select coalesce(sum(l.amount_nanos), 0) from invoice_line l
+                            where l.org_id = i.org_id and l.invoice_id = i.id)
+                        from invoice i where i.org_id = ?
+                        """)
+                .param(org.id)
+                .query((rs, n) -> {
+                    actual.put(
+                            rs.getString(1),
+                            new ReferenceModel.Invoice(
+                                    rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                    lineAmounts.put(rs.getString(1), rs.getLong(5));
+                    return null;
+                })
+                .list();
+        if (!actual.equals(model.invoices)) {
+            return "invoices " + actual + ", model " + model.invoices;
+        }
+        for (var invoice : actual.entrySet()) {
+            if (invoice.getValue().total() != lineAmounts.get(invoice.getKey())) {
+                return "invoice "
+                        + invoice.getKey()
+                        + " total "
+                        + invoice.getValue().total()
+                        + " against its lines "
+                        + lineAmounts.get(invoice.getKey());
+            }
+        }
+        return null;
     }
 
     /**
@@ -590,6 +842,24 @@ class SimulationTest extends IntegrationTest {
             String where, OrgFixture org, ReferenceModel model, String member, boolean team) {
         JsonNode usage = org.usageOf(member).body();
         ReferenceModel.Member m = model.members.get(member);
+        JsonNode limitNode = usage.get("effectiveSpendLimit");
+        String limit = limitNode.isNull() ? null : limitNode.asString();
+        String cap = dollars(model.effectiveCap(m));
+        if (!java.util.Objects.equals(limit, cap)) {
+            return where + "member's effective limit " + limit + ", model " + cap;
+        }
+        if (usage.get("extraUsageEnabled").asBoolean() != model.eligible(m)) {
+            return where
+                    + "member's extra usage "
+                    + usage.get("extraUsageEnabled")
+                    + ", model "
+                    + model.eligible(m);
+        }
+        String action = usage.get("requestAction").asString();
+        String wantedAction = model.admit(member).replaceAll(".*\\|", "");
+        if (!action.equals(wantedAction)) {
+            return where + "member's request link " + action + ", model " + wantedAction;
+        }
         String actual = usage.get("mtdSpend").asString();
         String wanted = dollars(m.extraByPeriod.getOrDefault(model.period(model.now), 0L));
         if (!actual.equals(wanted)) {
