@@ -65,6 +65,23 @@ public final class AdmissionPolicy {
         return new AllowedExtra(action);
     }
 
+    /**
+     * When a member denied for {@code reason} can next work: an included window's reset for
+     * included usage and the balance; for a cap, that reset or the period's end, whichever comes
+     * first.
+     */
+    static Instant resumesAt(DenialReason reason, AdmissionInput in) {
+        Instant includedAgain = IncludedUsage.availableAgainAt(in.windows());
+        return switch (reason) {
+            case MEMBER_CAP_REACHED, SEAT_TYPE_CAP_REACHED, ORG_CAP_REACHED ->
+                    in.plan() == Plan.ENTERPRISE_USAGE
+                            ? in.periodEnd()
+                            : earliest(includedAgain, in.periodEnd());
+            case INCLUDED_EXHAUSTED, BALANCE_EXHAUSTED -> includedAgain;
+            case MEMBER_UNKNOWN, ORG_SUSPENDED -> null;
+        };
+    }
+
     private static Instant earliest(Instant a, Instant b) {
         if (a == null) {
             return b;
