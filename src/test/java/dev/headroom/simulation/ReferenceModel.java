@@ -72,8 +72,13 @@ final class ReferenceModel {
             this.at = at;
         }
 
+        /**
+         * Whether a digest taken at {@code t} lists it: a digest is taken as the clock reaches its
+         * hour, before anything else happens at that instant, so a request filed at that very
+         * instant waits for the next day's, and one decided then is still listed.
+         */
         boolean pendingAt(Instant t) {
-            return !at.isAfter(t) && (decidedAt == null || decidedAt.isAfter(t));
+            return at.isBefore(t) && (decidedAt == null || !decidedAt.isBefore(t));
         }
     }
 
