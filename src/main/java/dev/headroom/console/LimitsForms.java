@@ -50,7 +50,7 @@ class LimitsForms extends UsageSettingsForms {
                                     ? null
                                     : Amounts.positive("initialPurchase", initialPurchase),
                             consoleKey(idempotencyKey),
-                            null,
+                            ExtraUsageSettingsService.StrictChange.NONE,
                             viewer.caller().actor());
                     return enabled ? "Extra usage is on." : "Extra usage is off.";
                 });

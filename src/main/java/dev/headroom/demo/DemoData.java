@@ -138,7 +138,13 @@ class DemoData implements ApplicationRunner {
                         Role.MEMBER,
                         SeatType.PREMIUM);
         settings.configure(
-                org.id(), true, ExtraUsageScope.ORG, Money.ofUnits(100), null, null, ACTOR);
+                org.id(),
+                true,
+                ExtraUsageScope.ORG,
+                Money.ofUnits(100),
+                null,
+                ExtraUsageSettingsService.StrictChange.NONE,
+                ACTOR);
         autoReloads.configure(org.id(), true, Money.ofUnits(20), Money.ofUnits(100), ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(500), ACTOR);
         settings.setMemberLimit(org.id(), alan.id(), Money.ofUnits(50), DEMO);
@@ -185,7 +191,14 @@ class DemoData implements ApplicationRunner {
                 member(org, "lisa@globex.example", "Lisa Simpson", Role.MEMBER, SeatType.PREMIUM);
         Member frank =
                 member(org, "frank@globex.example", "Frank Grimes", Role.MEMBER, SeatType.STANDARD);
-        settings.configure(org.id(), true, ExtraUsageScope.ORG, null, null, null, ACTOR);
+        settings.configure(
+                org.id(),
+                true,
+                ExtraUsageScope.ORG,
+                null,
+                null,
+                ExtraUsageSettingsService.StrictChange.NONE,
+                ACTOR);
         settings.setOrgLimit(org.id(), Money.ofUnits(2_000), ACTOR);
         settings.setSeatTypeLimit(org.id(), SeatType.STANDARD, Money.ofUnits(50), ACTOR);
         settings.setSeatTypeLimit(org.id(), SeatType.PREMIUM, Money.ofUnits(200), ACTOR);

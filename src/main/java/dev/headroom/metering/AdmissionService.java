@@ -9,6 +9,7 @@ import dev.headroom.metering.rules.UsageReportRules;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.Org;
 import dev.headroom.pricing.PriceBookService;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /** XU-16: answers admissions from settled state through the pure {@link AdmissionPolicy}. */
@@ -17,12 +18,44 @@ public class AdmissionService {
     private final PriceBookService prices;
     private final MemberStateReader states;
     private final MeteringMetrics metrics;
+    private final StrictAdmissions strict;
 
     public AdmissionService(
-            PriceBookService prices, MemberStateReader states, MeteringMetrics metrics) {
+            PriceBookService prices,
+            MemberStateReader states,
+            MeteringMetrics metrics,
+            StrictAdmissions strict) {
         this.prices = prices;
         this.states = states;
         this.metrics = metrics;
+        this.strict = strict;
+    }
+
+    /**
+     * EX-1: in a strict org, the request's hold (found again for a repeated request id) or a
+     * denial; elsewhere the admission of {@link #admit}, nothing held.
+     */
+    public StrictAdmissions.Answer admitHolding(
+            String orgId,
+            String memberId,
+            String product,
+            String model,
+            String requestId,
+            StrictAdmissions.Estimate estimate) {
+        if (states.orgPart(orgId).settings().strict()) {
+            checkProduct(product);
+            if (memberId == null) {
+                throw ApiException.validation("memberId is required.");
+            }
+            Optional<StrictAdmissions.Answer> held =
+                    strict.admit(orgId, memberId, model, requestId, estimate);
+            if (held.isPresent()) {
+                metrics.admitted(held.get().admission());
+                return held.get();
+            }
+        }
+        Admission admission = admit(orgId, memberId, product, model);
+        return new StrictAdmissions.Answer.Unheld(admission);
     }
 
     public Admission admit(String orgId, String memberId, String product, String model) {

@@ -6,6 +6,7 @@ import dev.headroom.core.Money;
 import dev.headroom.core.StateChanges;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.credits.Payments;
+import dev.headroom.metering.holds.HoldStore;
 import dev.headroom.metering.rules.ExtraUsageScope;
 import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.organization.Caller;
@@ -17,6 +18,7 @@ import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
 import dev.headroom.organization.RankRules;
 import dev.headroom.organization.SeatType;
+import java.time.Duration;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -37,6 +39,7 @@ public class ExtraUsageSettingsService {
     private final BalanceLedger ledger;
     private final AuditLog audit;
     private final StateChanges changes;
+    private final HoldStore holds;
 
     public ExtraUsageSettingsService(
             JdbcClient jdbc,
@@ -46,7 +49,9 @@ public class ExtraUsageSettingsService {
             org.springframework.transaction.support.TransactionTemplate tx,
             BalanceLedger ledger,
             AuditLog audit,
-            StateChanges changes) {
+            StateChanges changes,
+            HoldStore holds) {
+        this.holds = holds;
         this.jdbc = jdbc;
         this.orgs = orgs;
         this.members = members;
@@ -92,14 +97,11 @@ public class ExtraUsageSettingsService {
             ExtraUsageScope scope,
             Money initialPurchase,
             String idempotencyKey,
-            Boolean strict,
+            StrictChange strict,
             String actor) {
         Org org = orgs.require(orgId);
         requireSeats(org, "extra usage");
-        if (Boolean.TRUE.equals(strict)) {
-            throw ApiException.validation(
-                    "Strict caps (EX-1) are not available yet; leave strict out or false.");
-        }
+        strict.check();
         if (initialPurchase != null) {
             if (org.plan() != Plan.TEAM) {
                 throw ApiException.planNotSupported(
@@ -112,7 +114,78 @@ public class ExtraUsageSettingsService {
                 throw Payments.refusalOf(notPaid);
             }
         }
-        return tx.execute(status -> switchOn(orgId, enabled, scope, actor));
+        return tx.execute(status -> {
+            switchOn(orgId, enabled, scope, actor);
+            return applyStrict(orgId, strict, actor);
+        });
+    }
+
+    /**
+     * EX-1: strict caps on or off, the holds' lifetime and the max_tokens floor; null: unchanged.
+     */
+    public record StrictChange(Boolean strict, Duration holdTtl, Integer maxTokensFloor) {
+        public static final StrictChange NONE = new StrictChange(null, null, null);
+
+        void check() {
+            if (holdTtl != null
+                    && (holdTtl.compareTo(Duration.ofSeconds(10)) < 0
+                            || holdTtl.compareTo(Duration.ofDays(1)) > 0)) {
+                throw ApiException.validation(
+                        "holdTtl must be between PT10S and PT24H, for example PT10M.");
+            }
+            if (maxTokensFloor != null && (maxTokensFloor < 1 || maxTokensFloor > 1_000_000)) {
+                throw ApiException.validation("maxTokensFloor must be between 1 and 1000000.");
+            }
+        }
+    }
+
+    private ExtraUsageSettings applyStrict(String orgId, StrictChange change, String actor) {
+        Org org = orgs.require(orgId);
+        HoldStore.StrictSettings before = holds.settings(orgId);
+        if (change.strict() != null && change.strict() != before.strict()) {
+            jdbc.sql("update extra_usage_settings set strict = ? where org_id = ?")
+                    .params(change.strict(), orgId)
+                    .update();
+            if (!change.strict()) {
+                holds.releaseAll(orgId);
+            }
+            audit.record(
+                    orgId,
+                    orgs.now(org),
+                    actor,
+                    "extra_usage.strict",
+                    orgId,
+                    before.strict(),
+                    change.strict());
+        }
+        if (change.holdTtl() != null && !change.holdTtl().equals(before.ttl())) {
+            jdbc.sql("update extra_usage_settings set hold_ttl_seconds = ? where org_id = ?")
+                    .params((int) change.holdTtl().toSeconds(), orgId)
+                    .update();
+            audit.record(
+                    orgId,
+                    orgs.now(org),
+                    actor,
+                    "extra_usage.hold_ttl",
+                    orgId,
+                    before.ttl().toString(),
+                    change.holdTtl().toString());
+        }
+        if (change.maxTokensFloor() != null && change.maxTokensFloor() != before.maxTokensFloor()) {
+            jdbc.sql("update extra_usage_settings set max_tokens_floor = ? where org_id = ?")
+                    .params(change.maxTokensFloor(), orgId)
+                    .update();
+            audit.record(
+                    orgId,
+                    orgs.now(org),
+                    actor,
+                    "extra_usage.max_tokens_floor",
+                    orgId,
+                    before.maxTokensFloor(),
+                    change.maxTokensFloor());
+        }
+        changes.orgChanged(orgId);
+        return get(orgId);
     }
 
     private ExtraUsageSettings switchOn(

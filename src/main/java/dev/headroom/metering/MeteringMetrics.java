@@ -69,6 +69,42 @@ public class MeteringMetrics {
         }
     }
 
+    /** EX-1: holds taken (whole or lowered), found again, or refused, by reason. */
+    void hold(StrictAdmissions.Answer answer) {
+        switch (answer) {
+            case StrictAdmissions.Answer.Held held ->
+                    counter(
+                                    "headroom.holds",
+                                    "outcome",
+                                    held.replayed()
+                                            ? "replayed"
+                                            : held.lowered() ? "lowered" : "held",
+                                    "reason",
+                                    "none")
+                            .increment();
+            case StrictAdmissions.Answer.Denied denied ->
+                    counter(
+                                    "headroom.holds",
+                                    "outcome",
+                                    "refused",
+                                    "reason",
+                                    denied.admission().reason().name())
+                            .increment();
+            case StrictAdmissions.Answer.Unheld unheld -> {}
+        }
+    }
+
+    void holdsExpired(int count) {
+        if (count > 0) {
+            counter("headroom.holds", "outcome", "expired", "reason", "none").increment(count);
+        }
+    }
+
+    /** EX-1: a settlement that charged more than its request's hold (an estimate too low). */
+    public void holdExceeded() {
+        counter("headroom.holds.exceeded", "outcome", "exceeded", "reason", "none").increment();
+    }
+
     Timer.Sample startGroup() {
         return Timer.start(registry);
     }

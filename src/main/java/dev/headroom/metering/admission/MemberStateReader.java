@@ -99,27 +99,41 @@ public class MemberStateReader {
                         memberId,
                         part -> part.period().equals(period.key()),
                         () -> loadMember(org.org(), memberId, period.key()));
-        if (member == null) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(member).map(m -> state(org, m, now));
+    }
+
+    /**
+     * The member's state read from the database in the caller's transaction, past every cache
+     * (EX-1: a hold is decided on what is committed).
+     */
+    public Optional<MemberState> readFromDatabase(String orgId, String memberId) {
+        Org org = orgs.require(orgId);
+        Instant now = orgs.now(org);
+        String period = BillingPeriod.containing(now, org.timeZone()).key();
+        AdmissionCache.OrgPart part = loadOrg(org, period);
+        return Optional.ofNullable(loadMember(org, memberId, period)).map(m -> state(part, m, now));
+    }
+
+    private MemberState state(
+            AdmissionCache.OrgPart org, AdmissionCache.MemberPart member, Instant now) {
+        BillingPeriod period = BillingPeriod.containing(now, org.org().timeZone());
         ExtraUsageSettings s = org.settings();
         List<WindowAllowance> allowances =
                 member.member().seatType() == null
                         ? List.of()
                         : org.allowances().getOrDefault(member.member().seatType(), List.of());
-        return Optional.of(
-                new MemberState(
-                        org.org(),
-                        member.member(),
-                        s,
-                        now,
-                        period,
-                        IncludedUsage.at(allowances, member.windows(), now),
-                        s.capOf(org.org().plan(), member.member()),
-                        member.memberExtraNanos(),
-                        org.orgExtraNanos(),
-                        org.balanceNanos(),
-                        requestLink(org.org(), s, member.requests(), now)));
+        return new MemberState(
+                org.org(),
+                member.member(),
+                s,
+                now,
+                period,
+                IncludedUsage.at(allowances, member.windows(), now),
+                s.capOf(org.org().plan(), member.member()),
+                member.memberExtraNanos(),
+                org.orgExtraNanos(),
+                org.balanceNanos(),
+                requestLink(org.org(), s, member.requests(), now));
     }
 
     /** The org's admission inputs (404 when there is no such org). */
@@ -135,7 +149,10 @@ public class MemberStateReader {
     }
 
     private AdmissionCache.OrgPart loadOrg(Org org) {
-        String period = periodNow(org).key();
+        return loadOrg(org, periodNow(org).key());
+    }
+
+    private AdmissionCache.OrgPart loadOrg(Org org, String period) {
         return jdbc.sql(ORG_PART)
                 .param("org", org.id())
                 .param("period", period)

@@ -15,7 +15,7 @@ public final class UsageReportRules {
     public static final Duration CLOCK_SKEW_MAX = Duration.ofMinutes(5);
 
     private static final Pattern PRODUCT = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
-    private static final int REQUEST_ID_LENGTH_MAX = 200;
+    public static final int REQUEST_ID_LENGTH_MAX = 200;
 
     private UsageReportRules() {}
 

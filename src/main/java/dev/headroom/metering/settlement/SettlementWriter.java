@@ -6,6 +6,8 @@ import dev.headroom.core.StateChanges;
 import dev.headroom.credits.AutoReloads;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.metering.ExtraSpendSettled;
+import dev.headroom.metering.MeteringMetrics;
+import dev.headroom.metering.holds.HoldStore;
 import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.metering.rules.SettlementPlan;
 import dev.headroom.metering.rules.SettlementRows.BalanceDebit;
@@ -35,6 +37,8 @@ public class SettlementWriter {
     private final StateChanges changes;
     private final ApplicationEventPublisher spendEvents;
     private final JdbcClient jdbc;
+    private final HoldStore holds;
+    private final MeteringMetrics metrics;
 
     public SettlementWriter(
             UsageEvents events,
@@ -43,7 +47,11 @@ public class SettlementWriter {
             AutoReloads autoReloads,
             StateChanges changes,
             ApplicationEventPublisher spendEvents,
-            JdbcClient jdbc) {
+            JdbcClient jdbc,
+            HoldStore holds,
+            MeteringMetrics metrics) {
+        this.holds = holds;
+        this.metrics = metrics;
         this.events = events;
         this.usage = usage;
         this.ledger = ledger;
@@ -70,6 +78,9 @@ public class SettlementWriter {
         tellStateChanged(org, plan.events());
         if (!events.insertAll(org.id(), plan.events(), now)) {
             return false;
+        }
+        if (settings.strict()) {
+            releaseHolds(org, plan.events());
         }
         usage.addDaily(org.id(), plan.daily());
         usage.saveWindows(org.id(), plan.windowWrites());
@@ -108,6 +119,21 @@ public class SettlementWriter {
             debit(org, plan, now);
         }
         return true;
+    }
+
+    /**
+     * EX-1: the settled requests' holds end in the transaction that charges them. A request that
+     * cost more than its hold (an estimate too low) is charged in full and counted.
+     */
+    private void releaseHolds(Org org, List<NewEvent> written) {
+        Map<String, Long> released =
+                holds.release(org.id(), written.stream().map(e -> e.report().requestId()).toList());
+        for (NewEvent e : written) {
+            Long held = released.get(e.report().requestId());
+            if (held != null && e.settlement().costNanos() > held) {
+                metrics.holdExceeded();
+            }
+        }
     }
 
     /** For the caller's transaction: its commit returns before its WAL reaches the disk. */

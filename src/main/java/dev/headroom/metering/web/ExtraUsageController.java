@@ -9,6 +9,8 @@ import dev.headroom.credits.AutoReloads;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.metering.ExtraUsageSettingsService;
 import dev.headroom.metering.MeteringTotals;
+import dev.headroom.metering.StrictAdmissions;
+import dev.headroom.metering.holds.HoldStore;
 import dev.headroom.metering.rules.ExtraUsageScope;
 import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.organization.Caller;
@@ -37,12 +39,19 @@ public class ExtraUsageController {
     private final MeteringTotals totals;
     private final AutoReloads autoReloads;
 
+    private final HoldStore holds;
+    private final StrictAdmissions strictAdmissions;
+
     public ExtraUsageController(
             ExtraUsageSettingsService settings,
             OrgService orgs,
             BalanceLedger ledger,
             MeteringTotals totals,
-            AutoReloads autoReloads) {
+            AutoReloads autoReloads,
+            HoldStore holds,
+            StrictAdmissions strictAdmissions) {
+        this.holds = holds;
+        this.strictAdmissions = strictAdmissions;
         this.settings = settings;
         this.orgs = orgs;
         this.ledger = ledger;
@@ -51,7 +60,12 @@ public class ExtraUsageController {
     }
 
     public record Configure(
-            Boolean enabled, ExtraUsageScope scope, String initialPurchase, Boolean strict) {}
+            Boolean enabled,
+            ExtraUsageScope scope,
+            String initialPurchase,
+            Boolean strict,
+            java.time.Duration holdTtl,
+            Integer maxTokensFloor) {}
 
     public record Toggle(Boolean enabled) {}
 
@@ -85,7 +99,8 @@ public class ExtraUsageController {
                         ? null
                         : Amounts.positive("initialPurchase", body.initialPurchase()),
                 idempotencyKey,
-                body.strict(),
+                new ExtraUsageSettingsService.StrictChange(
+                        body.strict(), body.holdTtl(), body.maxTokensFloor()),
                 caller.actor());
         return view(orgs.require(orgId));
     }
@@ -170,6 +185,11 @@ public class ExtraUsageController {
         }
         json.put("period", period.key());
         json.put("mtdSpend", Json.money(totals.orgExtraNanos(org.id(), period.key())));
+        // EX-1: extra spend that live holds reserve, beside what is settled.
+        HoldStore.StrictSettings strict = holds.settings(org.id());
+        json.put("held", Json.money(strictAdmissions.orgHeld(org)));
+        json.put("holdTtl", strict.ttl().toString());
+        json.put("maxTokensFloor", strict.maxTokensFloor());
         if (org.plan() == Plan.TEAM) {
             json.put("balance", Json.money(ledger.balanceNanos(org.id())));
             AutoReloads.Settings reload = autoReloads.get(org.id());

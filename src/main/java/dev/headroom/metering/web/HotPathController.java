@@ -1,9 +1,12 @@
 package dev.headroom.metering.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.web.Json;
 import dev.headroom.metering.AdmissionService;
 import dev.headroom.metering.SettlementService;
+import dev.headroom.metering.StrictAdmissions;
 import dev.headroom.metering.rules.Admission;
 import dev.headroom.metering.rules.DenialReason;
 import dev.headroom.metering.rules.RequestAction;
@@ -29,18 +32,52 @@ public class HotPathController {
         this.settlements = settlements;
     }
 
-    public record AdmissionRequest(String orgId, String memberId, String product, String model) {}
+    public record AdmissionRequest(
+            String orgId,
+            String memberId,
+            String product,
+            String model,
+            String requestId,
+            EstimateJson estimate) {}
+
+    /** EX-1: the request's bounds, in the Messages API's names. */
+    public record EstimateJson(
+            @JsonProperty("input_tokens") Long inputTokens,
+            @JsonProperty("max_tokens") Long maxTokens) {}
+
+    /** EX-1: what a strict org's admission holds. */
+    public record HoldJson(String amount, Instant expiresAt, long maxTokens) {}
 
     public record AdmissionJson(
-            String decision, DenialReason reason, Instant resumesAt, RequestAction requestAction) {
+            String decision,
+            DenialReason reason,
+            Instant resumesAt,
+            RequestAction requestAction,
+            @JsonInclude(JsonInclude.Include.NON_NULL) HoldJson hold) {
         static AdmissionJson of(Admission admission) {
+            return of(admission, null);
+        }
+
+        static AdmissionJson of(StrictAdmissions.Answer answer) {
+            HoldJson hold =
+                    answer instanceof StrictAdmissions.Answer.Held held
+                            ? new HoldJson(
+                                    Json.money(held.hold().amountNanos()),
+                                    held.hold().expiresAt(),
+                                    held.hold().maxTokens())
+                            : null;
+            return of(answer.admission(), hold);
+        }
+
+        private static AdmissionJson of(Admission admission, HoldJson hold) {
             return switch (admission) {
                 case Admission.AllowedIncluded a ->
-                        new AdmissionJson("ALLOWED_INCLUDED", null, null, a.requestAction());
+                        new AdmissionJson("ALLOWED_INCLUDED", null, null, a.requestAction(), hold);
                 case Admission.AllowedExtra a ->
-                        new AdmissionJson("ALLOWED_EXTRA", null, null, a.requestAction());
+                        new AdmissionJson("ALLOWED_EXTRA", null, null, a.requestAction(), hold);
                 case Admission.Denied d ->
-                        new AdmissionJson("DENIED", d.reason(), d.resumesAt(), d.requestAction());
+                        new AdmissionJson(
+                                "DENIED", d.reason(), d.resumesAt(), d.requestAction(), null);
             };
         }
     }
@@ -89,8 +126,17 @@ public class HotPathController {
     public AdmissionJson admit(Caller caller, @RequestBody AdmissionRequest body) {
         requireOrg(body.orgId());
         caller.requireService(body.orgId());
+        EstimateJson e = body.estimate();
         return AdmissionJson.of(
-                admissions.admit(body.orgId(), body.memberId(), body.product(), body.model()));
+                admissions.admitHolding(
+                        body.orgId(),
+                        body.memberId(),
+                        body.product(),
+                        body.model(),
+                        body.requestId(),
+                        e == null
+                                ? null
+                                : new StrictAdmissions.Estimate(e.inputTokens(), e.maxTokens())));
     }
 
     @PostMapping("/usage")
