@@ -18,33 +18,40 @@ public final class DenialMessages {
     private DenialMessages() {}
 
     public static String of(Admission.Denied denied, MemberState state) {
+        return limit(denied, state) + whenAndHow(denied, state);
+    }
+
+    private static String limit(Admission.Denied denied, MemberState state) {
         String currency = state.org().currency();
+        return switch (denied.reason()) {
+            case INCLUDED_EXHAUSTED ->
+                    "You have used the usage included in your seat, and extra usage is off"
+                            + " for you.";
+            case MEMBER_CAP_REACHED ->
+                    "You reached your monthly extra-usage limit of "
+                            + amount(state.cap().capNanos(), currency)
+                            + ".";
+            case SEAT_TYPE_CAP_REACHED ->
+                    "You reached the monthly extra-usage limit of "
+                            + amount(state.cap().capNanos(), currency)
+                            + " for "
+                            + state.member().seatType()
+                            + " seats.";
+            case ORG_CAP_REACHED ->
+                    "Your organisation reached its monthly extra-usage limit of "
+                            + amount(state.settings().spendLimitNanos(), currency)
+                            + ".";
+            case BALANCE_EXHAUSTED ->
+                    "Your organisation's prepaid extra-usage balance is used up; an owner"
+                            + " can buy more credits.";
+            case ORG_SUSPENDED -> "Your organisation is suspended.";
+            case MEMBER_UNKNOWN -> "You are not a member of this organisation.";
+        };
+    }
+
+    /** When the member can continue, and how to ask for more. */
+    private static String whenAndHow(Admission.Denied denied, MemberState state) {
         ZoneId zone = state.org().timeZone();
-        String limit =
-                switch (denied.reason()) {
-                    case INCLUDED_EXHAUSTED ->
-                            "You have used the usage included in your seat, and extra usage is off"
-                                    + " for you.";
-                    case MEMBER_CAP_REACHED ->
-                            "You reached your monthly extra-usage limit of "
-                                    + amount(state.cap().capNanos(), currency)
-                                    + ".";
-                    case SEAT_TYPE_CAP_REACHED ->
-                            "You reached the monthly extra-usage limit of "
-                                    + amount(state.cap().capNanos(), currency)
-                                    + " for "
-                                    + state.member().seatType()
-                                    + " seats.";
-                    case ORG_CAP_REACHED ->
-                            "Your organisation reached its monthly extra-usage limit of "
-                                    + amount(state.settings().spendLimitNanos(), currency)
-                                    + ".";
-                    case BALANCE_EXHAUSTED ->
-                            "Your organisation's prepaid extra-usage balance is used up; an owner"
-                                    + " can buy more credits.";
-                    case ORG_SUSPENDED -> "Your organisation is suspended.";
-                    case MEMBER_UNKNOWN -> "You are not a member of this organisation.";
-                };
         String resets =
                 denied.resumesAt() == null
                         ? ""
@@ -56,7 +63,51 @@ public final class DenialMessages {
                         : denied.requestAction() == RequestAction.PENDING
                                 ? " Your request for more is waiting for an admin."
                                 : "";
-        return limit + resets + ask;
+        return resets + ask;
+    }
+
+    /**
+     * EX-1, in a strict org: a cap or the balance may deny while not reached, because live holds of
+     * requests in flight take the rest; the sentence says so.
+     */
+    public static String withHolds(
+            Admission.Denied denied, MemberState state, long memberHeld, long orgHeld) {
+        String currency = state.org().currency();
+        String room =
+                switch (denied.reason()) {
+                    case MEMBER_CAP_REACHED, SEAT_TYPE_CAP_REACHED ->
+                            state.cap().reachedBy(state.memberMtdNanos())
+                                    ? null
+                                    : "Your monthly extra-usage limit of "
+                                            + amount(state.cap().capNanos(), currency)
+                                            + " has no room for this request: "
+                                            + amount(state.memberMtdNanos(), currency)
+                                            + " spent and "
+                                            + amount(memberHeld, currency)
+                                            + " held for requests in flight.";
+                    case ORG_CAP_REACHED ->
+                            state.settings().spendLimitNanos() == null
+                                            || state.orgMtdNanos()
+                                                    >= state.settings().spendLimitNanos()
+                                    ? null
+                                    : "Your organisation's monthly extra-usage limit of "
+                                            + amount(state.settings().spendLimitNanos(), currency)
+                                            + " has no room for this request: "
+                                            + amount(state.orgMtdNanos(), currency)
+                                            + " spent and "
+                                            + amount(orgHeld, currency)
+                                            + " held for requests in flight.";
+                    case BALANCE_EXHAUSTED ->
+                            state.balanceNanos() == null || state.balanceNanos() <= 0
+                                    ? null
+                                    : "Your organisation's prepaid balance of "
+                                            + amount(state.balanceNanos(), currency)
+                                            + " has no room for this request: "
+                                            + amount(orgHeld, currency)
+                                            + " is held for requests in flight.";
+                    default -> null;
+                };
+        return (room == null ? limit(denied, state) : room) + whenAndHow(denied, state);
     }
 
     private static String amount(Long nanos, String currency) {

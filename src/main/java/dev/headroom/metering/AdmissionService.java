@@ -76,6 +76,11 @@ public class AdmissionService {
         return admission;
     }
 
+    /** EX-1: whether the org has strict caps (its admissions take holds). */
+    public boolean strict(String orgId) {
+        return states.orgPart(orgId).settings().strict();
+    }
+
     /** The org as admissions see it: from memory while nothing about it changed (no round trip). */
     public Org org(String orgId) {
         return states.orgPart(orgId).org();

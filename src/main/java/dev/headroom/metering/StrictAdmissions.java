@@ -139,6 +139,11 @@ public class StrictAdmissions {
         return answer;
     }
 
+    /** Ends a hold whose request is not billed (the upstream failed, or reported no usage). */
+    public void release(String orgId, String requestId) {
+        holds.release(orgId, java.util.List.of(requestId));
+    }
+
     /** The extra spend the org's live holds reserve now. */
     public long orgHeld(Org org) {
         return holds.orgHeldExtra(org.id(), orgs.now(org));

@@ -390,4 +390,88 @@ class GatewayTest extends IntegrationTest {
                 .contains("gateway.upstream")
                 .doesNotContain(StandInUpstream.KEY);
     }
+
+    /** EX-1: a strict org whose member has no included usage and the given monthly cap. */
+    Org strictOrg(String cap) {
+        Org org = org();
+        org.fixture().windows("STANDARD", "session", "PT5H", "0");
+        org.fixture().put("/extra-usage", Map.of("enabled", true, "strict", true));
+        org.fixture().limit("/members/" + org.member() + "/spend-limit", cap);
+        return org;
+    }
+
+    String held(Org org) {
+        return org.fixture().owner.get(org.fixture().path("/extra-usage")).text("held");
+    }
+
+    String mtd(Org org) {
+        awaitGatewaySettlements();
+        return org.fixture().usageOf(org.member()).text("mtdSpend");
+    }
+
+    static String asking(long maxTokens, String text) {
+        return message(false, "claude-sonnet-4-5", text)
+                .replace("\"max_tokens\":1024", "\"max_tokens\":" + maxTokens);
+    }
+
+    @Test
+    void EX1_throughTheGatewayAHoldIsTakenSettledAndReleased() throws Exception {
+        Org org = strictOrg("1.00");
+        HttpResponse<String> answer =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        asking(1_024, "hi"),
+                        "claude-cli/2.1.328 (external, cli)");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("x-headroom-max-tokens")).isEmpty();
+        assertThat(json(upstream.received.getLast().body()).get("max_tokens").asLong())
+                .isEqualTo(1_024);
+        assertThat(mtd(org)).isEqualTo("0.0156");
+        assertThat(held(org)).isEqualTo("0.00");
+
+        // An upstream error with no usage charges nothing and gives the hold back.
+        HttpResponse<String> overloaded =
+                post("/v1/messages", org.key(), asking(1_024, "overloaded"), "my-app/1.0");
+        assertThat(overloaded.statusCode()).isEqualTo(529);
+        assertThat(held(org)).isEqualTo("0.00");
+
+        HttpResponse<String> noMax =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        "{\"model\":\"claude-sonnet-4-5\",\"messages\":[]}",
+                        "my-app/1.0");
+        assertThat(noMax.statusCode()).isEqualTo(400);
+        assertThat(json(noMax.body()).at("/error/message").asString()).contains("max_tokens");
+    }
+
+    @Test
+    void EX1_throughTheGatewayMaxTokensIsLoweredToTheRoomThenDenied() throws Exception {
+        // $0.05: the first request's hold takes $0.0163 of it, its usage $0.0156.
+        Org org = strictOrg("0.05");
+        post("/v1/messages", org.key(), asking(1_024, "hi"), "my-app/1.0");
+        assertThat(mtd(org)).isEqualTo("0.0156");
+        HttpResponse<String> lowered =
+                post("/v1/messages", org.key(), asking(32_000, "hi"), "my-app/1.0");
+        assertThat(lowered.statusCode()).as(lowered.body()).isEqualTo(200);
+        long maxTokens =
+                Long.parseLong(lowered.headers().firstValue("x-headroom-max-tokens").orElseThrow());
+        assertThat(maxTokens).isBetween(1_024L, 2_300L);
+        assertThat(json(upstream.received.getLast().body()).get("max_tokens").asLong())
+                .isEqualTo(maxTokens);
+        assertThat(mtd(org)).isEqualTo("0.0312");
+        // $0.0188 left pays for the prompt and about 1,200 output tokens: more than the floor.
+        assertThat(post("/v1/messages", org.key(), asking(32_000, "hi"), "my-app/1.0").statusCode())
+                .isEqualTo(200);
+        assertThat(mtd(org)).isEqualTo("0.0468");
+        HttpResponse<String> denied =
+                post("/v1/messages", org.key(), asking(32_000, "hi"), "my-app/1.0");
+        assertThat(denied.statusCode()).as(denied.body()).isEqualTo(429);
+        assertThat(json(denied.body()).at("/error/headroom/reason").asString())
+                .isEqualTo("MEMBER_CAP_REACHED");
+        assertThat(json(denied.body()).at("/error/message").asString())
+                .startsWith(
+                        "Your monthly extra-usage limit of 0.05 USD has no room for this request: 0.0468 USD spent and 0.00 USD held");
+    }
 }

@@ -6,10 +6,13 @@ import dev.headroom.gateway.AnthropicErrors;
 import dev.headroom.gateway.DenialMessages;
 import dev.headroom.gateway.GatewaySettings;
 import dev.headroom.gateway.MessageUsage;
+import dev.headroom.gateway.PromptEstimate;
 import dev.headroom.gateway.UpstreamClient;
 import dev.headroom.gateway.UsageJournal;
 import dev.headroom.metering.AdmissionService;
+import dev.headroom.metering.MemberState;
 import dev.headroom.metering.MemberUsageService;
+import dev.headroom.metering.StrictAdmissions;
 import dev.headroom.metering.rules.Admission;
 import dev.headroom.metering.rules.UsageReport;
 import dev.headroom.organization.ApiKeyService;
@@ -41,6 +44,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Messages API through Headroom (EX-4): a member's key names org and member; admission is
@@ -56,6 +60,9 @@ public class MessagesProxy {
     private static final String PRODUCT_HEADER = "x-headroom-product";
     // The Messages API's own limit on a request body.
     static final int REQUEST_BYTES_MAX = 32 * 1024 * 1024;
+    // EX-1: says that max_tokens was lowered to what the room pays for, and to how many.
+    static final String LOWERED_HEADER = "x-headroom-max-tokens";
+    static final long THINKING_BUDGET_MIN = 1_024;
 
     private final ApiKeyService keys;
     private final AdmissionService admissions;
@@ -67,6 +74,7 @@ public class MessagesProxy {
     private final ObjectMapper json;
     private final dev.headroom.pricing.PriceBookService prices;
     private final GatewayMetrics metrics;
+    private final StrictAdmissions strictAdmissions;
 
     public MessagesProxy(
             ApiKeyService keys,
@@ -78,7 +86,9 @@ public class MessagesProxy {
             OrgService orgs,
             ObjectMapper json,
             dev.headroom.pricing.PriceBookService prices,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics,
+            StrictAdmissions strictAdmissions) {
+        this.strictAdmissions = strictAdmissions;
         this.prices = prices;
         this.metrics = metrics;
         this.keys = keys;
@@ -91,8 +101,17 @@ public class MessagesProxy {
         this.json = json;
     }
 
-    /** One member's request on its way: who, for which product and model, since when. */
-    private record Call(Caller.OrgKey member, Org org, String product, String model, Instant at) {}
+    /**
+     * One member's request on its way: who, for which product and model, since when; in a strict
+     * org, the id its hold and its usage have (EX-1).
+     */
+    private record Call(
+            Caller.OrgKey member,
+            Org org,
+            String product,
+            String model,
+            Instant at,
+            String holdId) {}
 
     @PostMapping("/v1/messages")
     public void messages(HttpServletRequest request, HttpServletResponse response)
@@ -116,19 +135,73 @@ public class MessagesProxy {
             return;
         }
         Org org = admissions.org(member.orgId());
-        Call call = new Call(member, org, product(request), model.asString(), orgs.now(org));
-        Admission admission;
+        boolean strict = admissions.strict(org.id());
+        JsonNode maxTokens = message.get("max_tokens");
+        if (strict
+                && (maxTokens == null || !maxTokens.isIntegralNumber() || maxTokens.asLong() < 1)) {
+            error(response, 400, "max_tokens: Field required", null);
+            return;
+        }
+        Call call =
+                new Call(
+                        member,
+                        org,
+                        product(request),
+                        model.asString(),
+                        orgs.now(org),
+                        strict ? Ids.newId("gwreq") : null);
+        StrictAdmissions.Answer answer;
         try {
-            admission = admissions.admit(org.id(), member.memberId(), call.product(), call.model());
+            answer =
+                    admissions.admitHolding(
+                            org.id(),
+                            member.memberId(),
+                            call.product(),
+                            call.model(),
+                            call.holdId(),
+                            strict
+                                    ? new StrictAdmissions.Estimate(
+                                            PromptEstimate.upperBound(message, body.length),
+                                            maxTokens.asLong())
+                                    : null);
         } catch (ApiException refused) {
             error(response, 400, refused.getMessage(), null);
             return;
         }
-        if (admission instanceof Admission.Denied denied) {
-            deny(response, call, denied);
+        if (answer.admission() instanceof Admission.Denied denied) {
+            deny(response, call, denied, strict);
             return;
         }
-        forward(request, response, call, body, message.path("stream").asBoolean(false));
+        if (answer instanceof StrictAdmissions.Answer.Held held && held.lowered()) {
+            // EX-1: the room pays for fewer output tokens than asked for; the member is told.
+            body = withMaxTokens((ObjectNode) message, held.hold().maxTokens());
+            response.setHeader(LOWERED_HEADER, Long.toString(held.hold().maxTokens()));
+        }
+        boolean billed = false;
+        try {
+            billed =
+                    forward(request, response, call, body, message.path("stream").asBoolean(false));
+        } finally {
+            if (!billed && call.holdId() != null) {
+                strictAdmissions.release(org.id(), call.holdId());
+            }
+        }
+    }
+
+    /**
+     * The request with {@code max_tokens} lowered; an extended-thinking budget that no longer fits
+     * below it is lowered with it (the API needs it below {@code max_tokens}, and at least 1,024).
+     */
+    private byte[] withMaxTokens(ObjectNode message, long maxTokens) {
+        message.put("max_tokens", maxTokens);
+        JsonNode thinking = message.get("thinking");
+        if (thinking instanceof ObjectNode t
+                && t.path("budget_tokens").isIntegralNumber()
+                && t.get("budget_tokens").asLong() >= maxTokens
+                && maxTokens - 1 >= THINKING_BUDGET_MIN) {
+            t.put("budget_tokens", maxTokens - 1);
+        }
+        return json.writeValueAsBytes(message);
     }
 
     @PostMapping("/v1/messages/count_tokens")
@@ -213,7 +286,8 @@ public class MessagesProxy {
                 null);
     }
 
-    private void forward(
+    /** Whether usage was recorded for billing (a strict org's hold is released otherwise). */
+    private boolean forward(
             HttpServletRequest request,
             HttpServletResponse response,
             Call call,
@@ -228,19 +302,23 @@ public class MessagesProxy {
                     "The organisation has no upstream configured; an owner or the"
                             + " operator sets one with PUT /api/v1/orgs/{org}/gateway.",
                     null);
-            return;
+            return false;
         }
         HttpResponse<InputStream> answer = call(request, response, target, body);
         if (answer == null) {
-            return;
+            return false;
         }
-        String requestId = answer.headers().firstValue("request-id").orElse(Ids.newId("gwreq"));
+        // A strict org's usage is billed under its hold's id, so the settlement releases the hold.
+        String requestId =
+                call.holdId() != null
+                        ? call.holdId()
+                        : answer.headers().firstValue("request-id").orElse(Ids.newId("gwreq"));
         response.setStatus(answer.statusCode());
         copyHeaders(answer, response);
         String type = answer.headers().firstValue("content-type").orElse("");
         try (InputStream in = answer.body()) {
             if (stream && answer.statusCode() == 200 && type.contains("text/event-stream")) {
-                relay(in, response, call, requestId);
+                return relay(in, response, call, requestId);
             } else {
                 byte[] bytes;
                 try {
@@ -249,15 +327,16 @@ public class MessagesProxy {
                     // Nothing of the answer went out and no usage is known: nothing is charged.
                     response.reset();
                     error(response, 502, "The upstream connection was lost.", null);
-                    return;
+                    return false;
                 }
                 JsonNode parsed = parse(bytes);
                 MessageUsage used = new MessageUsage();
                 if (parsed != null && parsed.isObject()) {
                     used.update(parsed.get("usage"));
                 }
-                settle(call, requestId, used);
+                boolean billed = settle(call, requestId, used);
                 response.getOutputStream().write(bytes);
+                return billed;
             }
         }
     }
@@ -266,7 +345,7 @@ public class MessagesProxy {
      * Relays the stream event by event, watching {@code message_start} and {@code message_delta}
      * for the usage; the usage is made durable before {@code message_stop} goes out.
      */
-    private void relay(InputStream in, HttpServletResponse response, Call call, String requestId)
+    private boolean relay(InputStream in, HttpServletResponse response, Call call, String requestId)
             throws IOException {
         OutputStream out = response.getOutputStream();
         BufferedReader reader =
@@ -276,6 +355,7 @@ public class MessagesProxy {
         String name = null;
         StringBuilder data = new StringBuilder();
         boolean settled = false;
+        boolean billed = false;
         boolean clientGone = false;
         try {
             for (String line; (line = reader.readLine()) != null; ) {
@@ -287,7 +367,7 @@ public class MessagesProxy {
                 } else if (line.isEmpty()) {
                     observe(name, data.toString(), used);
                     if ("message_stop".equals(name) && !settled) {
-                        settle(call, requestId, used);
+                        billed = settle(call, requestId, used);
                         settled = true;
                     }
                     clientGone = clientGone || !send(out, event);
@@ -316,11 +396,12 @@ public class MessagesProxy {
         if (!settled) {
             // The stream ended without message_stop (an error event, a dropped upstream): what the
             // upstream reported is still charged, nothing more.
-            settle(call, requestId, used);
+            billed = settle(call, requestId, used);
         }
         if (clientGone) {
             log.info("A client left request {} mid-stream; its usage was settled.", requestId);
         }
+        return billed;
     }
 
     private void observe(String name, String data, MessageUsage used) {
@@ -352,9 +433,9 @@ public class MessagesProxy {
     /**
      * Durable before the answer's last bytes go out; settled right after ({@link UsageJournal}).
      */
-    private void settle(Call call, String requestId, MessageUsage used) {
+    private boolean settle(Call call, String requestId, MessageUsage used) {
         if (!used.reported()) {
-            return;
+            return false;
         }
         journal.record(
                 new UsageReport(
@@ -365,6 +446,7 @@ public class MessagesProxy {
                         call.model(),
                         call.at(),
                         used.toTokenUsage()));
+        return true;
     }
 
     private void passThrough(
@@ -479,10 +561,18 @@ public class MessagesProxy {
     }
 
     /** API.md's 429: how long until the member can work again, and why, in their words. */
-    private void deny(HttpServletResponse response, Call call, Admission.Denied denied)
+    private void deny(
+            HttpServletResponse response, Call call, Admission.Denied denied, boolean strict)
             throws IOException {
+        MemberState state = usage.usageOf(call.org().id(), call.member().memberId());
         String message =
-                DenialMessages.of(denied, usage.usageOf(call.org().id(), call.member().memberId()));
+                strict
+                        ? DenialMessages.withHolds(
+                                denied,
+                                state,
+                                strictAdmissions.memberHeld(call.org(), call.member().memberId()),
+                                strictAdmissions.orgHeld(call.org()))
+                        : DenialMessages.of(denied, state);
         Map<String, Object> headroom = new LinkedHashMap<>();
         headroom.put("reason", denied.reason().name());
         headroom.put(
