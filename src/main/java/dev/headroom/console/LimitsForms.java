@@ -56,6 +56,22 @@ class LimitsForms extends UsageSettingsForms {
                 });
     }
 
+    /** EX-1: strict limits on or off (owners). */
+    @PostMapping("/strict-toggle")
+    String strictToggle(
+            @ModelAttribute("viewer") Viewer viewer, @RequestParam("enabled") boolean enabled) {
+        return change(
+                viewer,
+                Dialog.NONE,
+                Role.OWNER,
+                () -> {
+                    settings.setStrict(viewer.org().id(), enabled, viewer.caller().actor());
+                    return enabled
+                            ? "Strict limits are on: requests reserve their largest cost."
+                            : "Strict limits are off.";
+                });
+    }
+
     @PostMapping("/spend-limit")
     String orgLimit(
             @ModelAttribute("viewer") Viewer viewer,

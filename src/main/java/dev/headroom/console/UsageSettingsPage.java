@@ -8,6 +8,7 @@ import dev.headroom.credits.BalanceLedger;
 import dev.headroom.metering.ExtraUsageSettingsService;
 import dev.headroom.metering.MemberUsageService;
 import dev.headroom.metering.MeteringTotals;
+import dev.headroom.metering.StrictAdmissions;
 import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.MemberService;
@@ -45,6 +46,7 @@ class UsageSettingsPage {
     private final BalanceLedger ledger;
     private final AutoReloads autoReloads;
     private final ExtraUsageRequests requests;
+    private final StrictAdmissions strict;
 
     UsageSettingsPage(
             ExtraUsageSettingsService settings,
@@ -54,7 +56,9 @@ class UsageSettingsPage {
             OrgService orgs,
             BalanceLedger ledger,
             AutoReloads autoReloads,
-            ExtraUsageRequests requests) {
+            ExtraUsageRequests requests,
+            StrictAdmissions strict) {
+        this.strict = strict;
         this.settings = settings;
         this.memberUsage = memberUsage;
         this.members = members;
@@ -127,6 +131,7 @@ class UsageSettingsPage {
         model.addAttribute("orgLimit", money.limit(s.spendLimitNanos()));
         model.addAttribute("orgLimitAmount", money.plain(nullableMoney(s.spendLimitNanos())));
         model.addAttribute("orgMtd", money.format(totals.orgExtraNanos(orgId, period.key())));
+        model.addAttribute("orgHeld", money.format(strict.orgHeld(viewer.org())));
         model.addAttribute("period", period.key());
         if (viewer.seatBased()) {
             model.addAttribute("standardLimit", money.limit(s.standardLimitNanos()));

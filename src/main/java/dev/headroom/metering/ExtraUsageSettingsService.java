@@ -139,6 +139,14 @@ public class ExtraUsageSettingsService {
         }
     }
 
+    /** EX-1: strict caps on or off, the rest unchanged. */
+    public ExtraUsageSettings setStrict(String orgId, boolean strict, String actor) {
+        Org org = orgs.require(orgId);
+        requireSeats(org, "strict caps");
+        return tx.execute(
+                status -> applyStrict(orgId, new StrictChange(strict, null, null), actor));
+    }
+
     private ExtraUsageSettings applyStrict(String orgId, StrictChange change, String actor) {
         Org org = orgs.require(orgId);
         HoldStore.StrictSettings before = holds.settings(orgId);

@@ -3,7 +3,6 @@ package dev.headroom.metering;
 import dev.headroom.core.ApiException;
 import dev.headroom.metering.admission.MemberStateReader;
 import dev.headroom.metering.holds.HoldStore;
-import dev.headroom.metering.holds.HoldStore.StoredHold;
 import dev.headroom.metering.rules.Admission;
 import dev.headroom.metering.rules.AdmissionPolicy;
 import dev.headroom.metering.rules.HoldPolicy;
@@ -35,7 +34,7 @@ public class StrictAdmissions {
         Admission admission();
 
         /** {@code lowered}: the hold pays for fewer output tokens than were asked for. */
-        record Held(Admission admission, StoredHold hold, boolean lowered, boolean replayed)
+        record Held(Admission admission, SpendHold hold, boolean lowered, boolean replayed)
                 implements Answer {}
 
         record Denied(Admission.Denied admission) implements Answer {}
@@ -94,7 +93,7 @@ public class StrictAdmissions {
                     }
                     Instant now = orgs.now(org);
                     metrics.holdsExpired(holds.dropExpired(orgId, now));
-                    Optional<StoredHold> earlier = holds.find(orgId, requestId, now);
+                    Optional<SpendHold> earlier = holds.find(orgId, requestId, now);
                     if (earlier.isPresent()) {
                         return Optional.of(replay(orgId, memberId, earlier.get()));
                     }
@@ -116,8 +115,8 @@ public class StrictAdmissions {
                     return Optional.of(
                             switch (decision) {
                                 case HoldPolicy.Decision.Hold hold -> {
-                                    StoredHold stored =
-                                            new StoredHold(
+                                    SpendHold stored =
+                                            new SpendHold(
                                                     requestId,
                                                     memberId,
                                                     hold.includedNanos(),
@@ -153,7 +152,7 @@ public class StrictAdmissions {
         return holds.memberHeldExtra(org.id(), memberId, orgs.now(org));
     }
 
-    private Answer replay(String orgId, String memberId, StoredHold hold) {
+    private Answer replay(String orgId, String memberId, SpendHold hold) {
         if (!hold.memberId().equals(memberId)) {
             throw ApiException.conflict(
                     "requestId '" + hold.requestId() + "' already holds spend for another member.");

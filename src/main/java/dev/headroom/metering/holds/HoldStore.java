@@ -1,5 +1,6 @@
 package dev.headroom.metering.holds;
 
+import dev.headroom.metering.SpendHold;
 import dev.headroom.metering.rules.HoldPolicy;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -18,19 +19,6 @@ public class HoldStore {
 
     public HoldStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
-    }
-
-    /** A stored hold. */
-    public record StoredHold(
-            String requestId,
-            String memberId,
-            long includedNanos,
-            long extraNanos,
-            long maxTokens,
-            Instant expiresAt) {
-        public long amountNanos() {
-            return includedNanos + extraNanos;
-        }
     }
 
     /** An org's strict-caps settings. */
@@ -65,13 +53,13 @@ public class HoldStore {
                 .update();
     }
 
-    public Optional<StoredHold> find(String orgId, String requestId, Instant now) {
+    public Optional<SpendHold> find(String orgId, String requestId, Instant now) {
         return jdbc.sql(
                         "select request_id, member_id, included_nanos, extra_nanos, max_tokens, expires_at"
                                 + " from spend_hold where org_id = ? and request_id = ? and expires_at > ?")
                 .params(orgId, requestId, Timestamp.from(now))
                 .query((rs, n) ->
-                        new StoredHold(
+                        new SpendHold(
                                 rs.getString(1),
                                 rs.getString(2),
                                 rs.getLong(3),
@@ -117,7 +105,7 @@ public class HoldStore {
                 .single();
     }
 
-    public void insert(String orgId, StoredHold hold, Instant now) {
+    public void insert(String orgId, SpendHold hold, Instant now) {
         jdbc.sql(
                         "insert into spend_hold (org_id, request_id, member_id, included_nanos, extra_nanos,"
                                 + " max_tokens, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
