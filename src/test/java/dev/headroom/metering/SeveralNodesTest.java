@@ -504,6 +504,136 @@ class SeveralNodesTest {
         }
     }
 
+    /**
+     * EX-1 on several nodes: 256 requests in flight at once through three nodes (one answering from
+     * memory), each admitted with a hold, then reporting at most what it held: settled spend plus
+     * live holds, read in one snapshot while they run, never passes the member's cap.
+     */
+    @Test
+    void EX1_strictCapsHoldAcrossThreeNodesUnder256RequestsInFlight() throws Exception {
+        List<Api> nodes = List.of(operatorOf(nodeA), operatorOf(nodeB), operatorOf(nodeD));
+        Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
+        String orgId =
+                nodes.get(0)
+                        .post(
+                                "/api/v1/orgs",
+                                Map.of(
+                                        "name",
+                                        "Strict nodes",
+                                        "plan",
+                                        "ENTERPRISE_SEAT",
+                                        "testClock",
+                                        true,
+                                        "testClockStart",
+                                        t0.toString()))
+                        .text("id");
+        String member = standardMember(nodes.get(1), orgId, "strict@example.com", "S");
+        nodes.get(0)
+                .put(
+                        "/api/v1/orgs/" + orgId + "/seat-types/STANDARD/included-allowance",
+                        Map.of(
+                                "windows",
+                                List.of(
+                                        Map.of(
+                                                "name",
+                                                "session",
+                                                "duration",
+                                                "PT5H",
+                                                "allowance",
+                                                "0"))));
+        // Through the node that caches: its own write tells it at once that the org is strict.
+        nodes.get(2)
+                .put(
+                        "/api/v1/orgs/" + orgId + "/extra-usage",
+                        Map.of("enabled", true, "strict", true));
+        nodes.get(1)
+                .put(
+                        "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit",
+                        Map.of("amount", "2.00"));
+        long cap = 2_000_000_000L;
+        JdbcClient jdbc = JdbcClient.create(nodeA.getBean(DataSource.class));
+        java.util.concurrent.atomic.AtomicBoolean running =
+                new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong highest =
+                new java.util.concurrent.atomic.AtomicLong();
+        Thread sampler =
+                Thread.ofPlatform()
+                        .start(() -> {
+                            while (running.get()) {
+                                highest.accumulateAndGet(
+                                        jdbc.sql(
+                                                        """
+                                                        select coalesce((select sum(extra_nanos) from spend_hold
+                                                                         where org_id = :org and expires_at > :now), 0)
+                                                             + coalesce((select sum(extra_nanos) from member_period_spend
+                                                                         where org_id = :org and member_id = :member), 0)
+                                                        """)
+                                                .param("org", orgId)
+                                                .param("member", member)
+                                                .param("now", java.sql.Timestamp.from(t0))
+                                                .query(Long.class)
+                                                .single(),
+                                        Math::max);
+                            }
+                        });
+        java.util.concurrent.atomic.AtomicInteger admitted =
+                new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger denied =
+                new java.util.concurrent.atomic.AtomicInteger();
+        try (java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(256)) {
+            List<java.util.concurrent.Future<?>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 768; i++) {
+                int n = i;
+                calls.add(
+                        pool.submit(() -> {
+                            java.util.concurrent.ThreadLocalRandom r =
+                                    java.util.concurrent.ThreadLocalRandom.current();
+                            long input = 1_000 + r.nextInt(20_000);
+                            Map<String, Object> admission =
+                                    new HashMap<>(haikuAdmission(orgId, member));
+                            admission.put("requestId", "s" + n);
+                            admission.put(
+                                    "estimate",
+                                    Map.of(
+                                            "input_tokens",
+                                            input,
+                                            "max_tokens",
+                                            1_024 + r.nextInt(16_000)));
+                            Api.Response a = nodes.get(n % 3).post("/api/v1/admissions", admission);
+                            if (!a.text("decision").startsWith("ALLOWED")) {
+                                denied.incrementAndGet();
+                                return null;
+                            }
+                            admitted.incrementAndGet();
+                            long maxTokens = a.body().get("hold").get("maxTokens").asLong();
+                            Map<String, Object> report =
+                                    new HashMap<>(haikuReport("s" + n, orgId, member, t0, input));
+                            report.put("usage", Api.usage(input, 1 + r.nextLong(maxTokens)));
+                            Api.Response settled =
+                                    nodes.get((n + 1) % 3).post("/api/v1/usage", report);
+                            assertThat(settled.status()).as(settled.toString()).isEqualTo(200);
+                            return null;
+                        }));
+            }
+            for (java.util.concurrent.Future<?> call : calls) {
+                call.get();
+            }
+        } finally {
+            running.set(false);
+            sampler.join();
+        }
+        assertThat(highest.get()).as("settled + held at any instant").isLessThanOrEqualTo(cap);
+        String mtd =
+                nodes.get(2)
+                        .get("/api/v1/orgs/" + orgId + "/members/" + member + "/usage")
+                        .text("mtdSpend");
+        assertThat(new java.math.BigDecimal(mtd))
+                .isLessThanOrEqualTo(new java.math.BigDecimal("2.00"));
+        assertThat(admitted.get()).isGreaterThan(20);
+        assertThat(denied.get()).as("the cap was reached").isPositive();
+    }
+
     static void awaitTrue(java.util.function.BooleanSupplier condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
