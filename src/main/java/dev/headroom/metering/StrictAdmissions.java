@@ -8,13 +8,20 @@ import dev.headroom.metering.rules.AdmissionPolicy;
 import dev.headroom.metering.rules.HoldPolicy;
 import dev.headroom.metering.rules.RequestAction;
 import dev.headroom.metering.rules.UsageReportRules;
+import dev.headroom.metering.settlement.GroupCommit;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import dev.headroom.pricing.PriceBookService;
 import dev.headroom.pricing.PriceVersion;
 import dev.headroom.pricing.WorstCase;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -51,6 +58,9 @@ public class StrictAdmissions {
     private final HoldStore holds;
     private final TransactionTemplate tx;
     private final MeteringMetrics metrics;
+    // Concurrent admissions of one org share a transaction; at most this many per group.
+    static final int HOLDS_PER_GROUP_MAX = 256;
+    private final GroupCommit<Pending> groups = new GroupCommit<>(HOLDS_PER_GROUP_MAX);
 
     public StrictAdmissions(
             OrgService orgs,
@@ -83,64 +93,122 @@ public class StrictAdmissions {
                                                 + model
                                                 + "': it is not in the price book."));
         PriceVersion price = prices.priceAt(canonical, orgs.now(org));
-        WorstCase worst = WorstCase.of(price, estimate.inputTokens());
-        Optional<Answer> answer =
+        Pending pending =
+                new Pending(
+                        memberId,
+                        requestId,
+                        estimate.maxTokens(),
+                        WorstCase.of(price, estimate.inputTokens()),
+                        new CompletableFuture<>());
+        groups.submit(orgId, pending, group -> commitGroup(org, group));
+        Optional<Answer> answer;
+        try {
+            answer = pending.answer().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+        answer.ifPresent(metrics::hold);
+        return answer;
+    }
+
+    /** An admission waiting for its group's transaction. */
+    private record Pending(
+            String memberId,
+            String requestId,
+            long maxTokens,
+            WorstCase worstCase,
+            CompletableFuture<Optional<Answer>> answer)
+            implements GroupCommit.Item<Optional<Answer>> {}
+
+    /**
+     * The holds of concurrent admissions of one org in one transaction (one lock, one commit, as
+     * settlements are grouped): decided one after another, each seeing the holds before it.
+     * Answered only after the commit.
+     */
+    private void commitGroup(Org org, List<Pending> group) {
+        List<Optional<Answer>> answers =
                 tx.execute(status -> {
-                    holds.lockOrg(orgId);
-                    HoldStore.StrictSettings settings = holds.settings(orgId);
+                    holds.lockOrg(org.id());
+                    HoldStore.StrictSettings settings = holds.settings(org.id());
                     if (!settings.strict()) {
-                        return Optional.<Answer>empty();
+                        return group.stream().map(p -> Optional.<Answer>empty()).toList();
                     }
                     Instant now = orgs.now(org);
-                    metrics.holdsExpired(holds.dropExpired(orgId, now));
-                    Optional<SpendHold> earlier = holds.find(orgId, requestId, now);
-                    if (earlier.isPresent()) {
-                        return Optional.of(replay(orgId, memberId, earlier.get()));
+                    metrics.holdsExpired(holds.dropExpired(org.id(), now));
+                    // Live holds before settled spend: a settlement committing in between is
+                    // counted twice, never not at all.
+                    HoldStore.LiveHolds live = holds.live(org.id(), now);
+                    Map<String, MemberState> states =
+                            this.states.readFromDatabase(
+                                    org.id(),
+                                    group.stream().map(Pending::memberId).distinct().toList());
+                    Map<String, SpendHold> taken = new HashMap<>();
+                    Map<String, SpendHold> earlierHolds =
+                            holds.findAll(
+                                    org.id(), group.stream().map(Pending::requestId).toList(), now);
+                    List<Optional<Answer>> decided = new ArrayList<>();
+                    for (Pending p : group) {
+                        SpendHold earlier =
+                                taken.getOrDefault(p.requestId(), earlierHolds.get(p.requestId()));
+                        if (earlier != null) {
+                            decided.add(Optional.of(replay(p.memberId(), earlier)));
+                            continue;
+                        }
+                        MemberState state = states.get(p.memberId());
+                        if (state == null) {
+                            decided.add(
+                                    Optional.of(
+                                            new Answer.Denied(
+                                                    (Admission.Denied)
+                                                            AdmissionPolicy.memberUnknown())));
+                            continue;
+                        }
+                        HoldPolicy.Decision decision =
+                                HoldPolicy.decide(
+                                        state.admissionInput(),
+                                        live.of(p.memberId()),
+                                        new HoldPolicy.Ask(
+                                                p.worstCase(),
+                                                p.maxTokens(),
+                                                settings.maxTokensFloor()));
+                        decided.add(
+                                Optional.of(
+                                        switch (decision) {
+                                            case HoldPolicy.Decision.Hold hold -> {
+                                                SpendHold stored =
+                                                        new SpendHold(
+                                                                p.requestId(),
+                                                                p.memberId(),
+                                                                hold.includedNanos(),
+                                                                hold.extraNanos(),
+                                                                hold.maxTokens(),
+                                                                now.plus(settings.ttl()));
+                                                taken.put(p.requestId(), stored);
+                                                live.add(stored);
+                                                yield new Answer.Held(
+                                                        hold.admission(),
+                                                        stored,
+                                                        hold.maxTokens() < p.maxTokens(),
+                                                        false);
+                                            }
+                                            case HoldPolicy.Decision.Refused refused ->
+                                                    new Answer.Denied(refused.admission());
+                                        }));
                     }
-                    HoldPolicy.Held held = holds.held(orgId, memberId, now);
-                    Optional<MemberState> state = states.readFromDatabase(orgId, memberId);
-                    if (state.isEmpty()) {
-                        return Optional.of(
-                                new Answer.Denied(
-                                        (Admission.Denied) AdmissionPolicy.memberUnknown()));
-                    }
-                    HoldPolicy.Decision decision =
-                            HoldPolicy.decide(
-                                    state.get().admissionInput(),
-                                    held,
-                                    new HoldPolicy.Ask(
-                                            worst,
-                                            estimate.maxTokens(),
-                                            settings.maxTokensFloor()));
-                    return Optional.of(
-                            switch (decision) {
-                                case HoldPolicy.Decision.Hold hold -> {
-                                    SpendHold stored =
-                                            new SpendHold(
-                                                    requestId,
-                                                    memberId,
-                                                    hold.includedNanos(),
-                                                    hold.extraNanos(),
-                                                    hold.maxTokens(),
-                                                    now.plus(settings.ttl()));
-                                    holds.insert(orgId, stored, now);
-                                    yield new Answer.Held(
-                                            hold.admission(),
-                                            stored,
-                                            hold.maxTokens() < estimate.maxTokens(),
-                                            false);
-                                }
-                                case HoldPolicy.Decision.Refused refused ->
-                                        new Answer.Denied(refused.admission());
-                            });
+                    holds.insertAll(org.id(), taken.values(), now);
+                    return decided;
                 });
-        answer.ifPresent(a -> metrics.hold(a));
-        return answer;
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).answer().complete(answers.get(i));
+        }
     }
 
     /** Ends a hold whose request is not billed (the upstream failed, or reported no usage). */
     public void release(String orgId, String requestId) {
-        holds.release(orgId, java.util.List.of(requestId));
+        holds.release(orgId, List.of(requestId));
     }
 
     /** The extra spend the org's live holds reserve now. */
@@ -152,7 +220,7 @@ public class StrictAdmissions {
         return holds.memberHeldExtra(org.id(), memberId, orgs.now(org));
     }
 
-    private Answer replay(String orgId, String memberId, SpendHold hold) {
+    private static Answer replay(String memberId, SpendHold hold) {
         if (!hold.memberId().equals(memberId)) {
             throw ApiException.conflict(
                     "requestId '" + hold.requestId() + "' already holds spend for another member.");

@@ -176,6 +176,74 @@ class LoadBenchmark {
         out.forEach(System.out::println);
     }
 
+    /**
+     * Issue 16: what holds cost. One server, two seat-based orgs of 100 members with the same caps,
+     * one strict; each request is an admission and the settlement of its usage (with the request id
+     * and estimate a strict org needs), so holds are taken and released as in real use. Results in
+     * {@code target/bench/strict.txt}; run {@code bench/strict.sh}.
+     */
+    @Test
+    void strict() throws Exception {
+        HttpClient http = client();
+        AtomicLong ids = new AtomicLong();
+        List<String> out = new ArrayList<>();
+        out.add(header(", issue 16: admission + settlement per request"));
+        try (Server server = Server.start()) {
+            String base = server.base();
+            Api operator = new Api(base, OPERATOR);
+            Target plain = org(operator, 100);
+            Target strict = org(operator, 100);
+            for (Target t : List.of(plain, strict)) {
+                operator.put(
+                        "/api/v1/orgs/" + t.org() + "/spend-limit", Map.of("amount", "1000000"));
+            }
+            operator.put(
+                    "/api/v1/orgs/" + strict.org() + "/extra-usage",
+                    Map.of("enabled", true, "strict", true));
+            warmUp(http, base, operator, ids);
+            run("warm-up", n -> admitAndSettle(http, base, strict, ids.incrementAndGet(), n));
+            String p =
+                    run(
+                            "admit + settle, plain org",
+                            n -> admitAndSettle(http, base, plain, ids.incrementAndGet(), n));
+            String st =
+                    run(
+                            "admit + settle, strict org (holds)",
+                            n -> admitAndSettle(http, base, strict, ids.incrementAndGet(), n));
+            out.add(p);
+            out.add(st);
+            out.add("strict / plain throughput: " + ratio(st, p));
+        }
+        Path result = Path.of("target/bench/strict.txt");
+        Files.createDirectories(result.getParent());
+        Files.write(result, out);
+        out.forEach(System.out::println);
+    }
+
+    /** One request's admission (with its hold in a strict org) and then its usage report. */
+    private static boolean admitAndSettle(HttpClient http, String base, Target t, long id, int n)
+            throws Exception {
+        String member = t.members().get(n % t.members().size());
+        String admission =
+                "{\"orgId\":\""
+                        + t.org()
+                        + "\",\"memberId\":\""
+                        + member
+                        + "\",\"product\":\"CLAUDE_CODE\",\"model\":\"claude-sonnet-4-5\",\"requestId\":\"load-"
+                        + id
+                        + "-0\",\"estimate\":{\"input_tokens\":4000,\"max_tokens\":8000}}";
+        HttpResponse<String> admitted =
+                http.send(
+                        post(base + "/api/v1/admissions", t.service(), admission),
+                        HttpResponse.BodyHandlers.ofString());
+        if (admitted.statusCode() != 200 || !admitted.body().contains("ALLOWED")) {
+            return false;
+        }
+        return http.send(usage(base, t, id, n, 1), HttpResponse.BodyHandlers.ofString())
+                        .statusCode()
+                == 200;
+    }
+
     private List<String> phases(Server server, HttpClient http, AtomicLong ids) throws Exception {
         try (server) {
             String base = server.base();

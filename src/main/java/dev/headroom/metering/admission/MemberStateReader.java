@@ -22,6 +22,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ public class MemberStateReader {
               (select array_agg(used_nanos order by window_name) from usage_window w
                 where w.org_id = m.org_id and w.member_id = m.id) as w_used
             from member m
-            where m.org_id = :org and m.id = :member and m.removed_at is null
+            where m.org_id = :org and m.id = any(:members) and m.removed_at is null
             """;
 
     private final OrgService orgs;
@@ -103,15 +104,20 @@ public class MemberStateReader {
     }
 
     /**
-     * The member's state read from the database in the caller's transaction, past every cache
-     * (EX-1: a hold is decided on what is committed).
+     * These members' states read from the database in the caller's transaction, past every cache
+     * (EX-1: a hold is decided on what is committed); the org is read once. Absent: no such member.
      */
-    public Optional<MemberState> readFromDatabase(String orgId, String memberId) {
+    public Map<String, MemberState> readFromDatabase(String orgId, Collection<String> memberIds) {
         Org org = orgs.require(orgId);
         Instant now = orgs.now(org);
         String period = BillingPeriod.containing(now, org.timeZone()).key();
         AdmissionCache.OrgPart part = loadOrg(org, period);
-        return Optional.ofNullable(loadMember(org, memberId, period)).map(m -> state(part, m, now));
+        Map<String, MemberState> found = new HashMap<>();
+        for (AdmissionCache.MemberPart member : loadMembers(org, memberIds, period)) {
+            String id = member.member().id();
+            found.put(id, state(part, withRequestFacts(org, member), now));
+        }
+        return found;
     }
 
     private MemberState state(
@@ -161,24 +167,34 @@ public class MemberStateReader {
     }
 
     private AdmissionCache.MemberPart loadMember(Org org, String memberId, String period) {
-        // The request facts are read after the row is mapped: a query inside the row mapper would
-        // hold one pooled connection while waiting for another, and under load the pool runs dry.
+        return loadMembers(org, List.of(memberId), period).stream()
+                .findFirst()
+                .map(part -> withRequestFacts(org, part))
+                .orElse(null);
+    }
+
+    // The request facts are read after the row is mapped: a query inside the row mapper would
+    // hold one pooled connection while waiting for another, and under load the pool runs dry.
+    private AdmissionCache.MemberPart withRequestFacts(Org org, AdmissionCache.MemberPart part) {
+        return org.plan() == Plan.ENTERPRISE_SEAT
+                ? new AdmissionCache.MemberPart(
+                        part.member(),
+                        part.windows(),
+                        part.period(),
+                        part.memberExtraNanos(),
+                        requests.factsOf(org.id(), part.member().id()))
+                : part;
+    }
+
+    /** The members' parts in one statement, without their request facts. */
+    private List<AdmissionCache.MemberPart> loadMembers(
+            Org org, Collection<String> memberIds, String period) {
         return jdbc.sql(MEMBER_PART)
                 .param("org", org.id())
-                .param("member", memberId)
+                .param("members", memberIds.toArray(String[]::new))
                 .param("period", period)
                 .query((rs, n) -> memberPart(rs, period))
-                .optional()
-                .map(part ->
-                        org.plan() == Plan.ENTERPRISE_SEAT
-                                ? new AdmissionCache.MemberPart(
-                                        part.member(),
-                                        part.windows(),
-                                        part.period(),
-                                        part.memberExtraNanos(),
-                                        requests.factsOf(org.id(), memberId))
-                                : part)
-                .orElse(null);
+                .list();
     }
 
     private static AdmissionCache.OrgPart orgPart(ResultSet rs, Org org, String period)

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -53,37 +52,66 @@ public class HoldStore {
                 .update();
     }
 
-    public Optional<SpendHold> find(String orgId, String requestId, Instant now) {
-        return jdbc.sql(
+    /** The live holds of these request ids, by request id (one statement for a group). */
+    public Map<String, SpendHold> findAll(
+            String orgId, Collection<String> requestIds, Instant now) {
+        Map<String, SpendHold> found = new HashMap<>();
+        jdbc.sql(
                         "select request_id, member_id, included_nanos, extra_nanos, max_tokens, expires_at"
-                                + " from spend_hold where org_id = ? and request_id = ? and expires_at > ?")
-                .params(orgId, requestId, Timestamp.from(now))
+                                + " from spend_hold where org_id = ? and request_id = any(?) and expires_at > ?")
+                .params(orgId, requestIds.toArray(String[]::new), Timestamp.from(now))
                 .query((rs, n) ->
-                        new SpendHold(
+                        found.put(
                                 rs.getString(1),
-                                rs.getString(2),
-                                rs.getLong(3),
-                                rs.getLong(4),
-                                rs.getLong(5),
-                                rs.getTimestamp(6).toInstant()))
-                .optional();
+                                new SpendHold(
+                                        rs.getString(1),
+                                        rs.getString(2),
+                                        rs.getLong(3),
+                                        rs.getLong(4),
+                                        rs.getLong(5),
+                                        rs.getTimestamp(6).toInstant())))
+                .list();
+        return found;
     }
 
     /**
-     * What the org's live holds reserve, in one statement (one snapshot): read before settled
-     * spend, a settlement committing in between is counted twice, never not at all.
+     * What the org's live holds reserve, per member and in all, in one statement (one snapshot);
+     * {@link LiveHolds#add} counts the holds a group takes after it.
      */
-    public HoldPolicy.Held held(String orgId, String memberId, Instant now) {
-        return jdbc.sql(
-                        """
-                        select coalesce(sum(included_nanos) filter (where member_id = ?), 0),
-                               coalesce(sum(extra_nanos) filter (where member_id = ?), 0),
-                               coalesce(sum(extra_nanos), 0)
-                        from spend_hold where org_id = ? and expires_at > ?
-                        """)
-                .params(memberId, memberId, orgId, Timestamp.from(now))
-                .query((rs, n) -> new HoldPolicy.Held(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
-                .single();
+    public LiveHolds live(String orgId, Instant now) {
+        LiveHolds live = new LiveHolds();
+        jdbc.sql(
+                        "select member_id, sum(included_nanos), sum(extra_nanos) from spend_hold"
+                                + " where org_id = ? and expires_at > ? group by member_id")
+                .params(orgId, Timestamp.from(now))
+                .query((rs, n) -> {
+                    live.add(rs.getString(1), rs.getLong(2), rs.getLong(3));
+                    return null;
+                })
+                .list();
+        return live;
+    }
+
+    /** Live holds per member and in all, as a group of admissions goes. */
+    public static final class LiveHolds {
+        private final Map<String, long[]> byMember = new HashMap<>();
+        private long orgExtra;
+
+        public HoldPolicy.Held of(String memberId) {
+            long[] m = byMember.getOrDefault(memberId, new long[2]);
+            return new HoldPolicy.Held(m[0], m[1], orgExtra);
+        }
+
+        public void add(SpendHold hold) {
+            add(hold.memberId(), hold.includedNanos(), hold.extraNanos());
+        }
+
+        private void add(String memberId, long included, long extra) {
+            long[] m = byMember.computeIfAbsent(memberId, k -> new long[2]);
+            m[0] += included;
+            m[1] += extra;
+            orgExtra += extra;
+        }
     }
 
     /** The extra spend the org's live holds reserve (shown as "held"). */
@@ -105,19 +133,29 @@ public class HoldStore {
                 .single();
     }
 
-    public void insert(String orgId, SpendHold hold, Instant now) {
+    public void insertAll(String orgId, Collection<SpendHold> taken, Instant now) {
+        if (taken.isEmpty()) {
+            return;
+        }
         jdbc.sql(
-                        "insert into spend_hold (org_id, request_id, member_id, included_nanos, extra_nanos,"
-                                + " max_tokens, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+                        """
+                        insert into spend_hold (org_id, request_id, member_id, included_nanos,
+                          extra_nanos, max_tokens, created_at, expires_at)
+                        select ?, r, m, i, e, x, ?, t
+                        from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
+                                    ?::timestamptz[]) as h(r, m, i, e, x, t)
+                        """)
                 .params(
                         orgId,
-                        hold.requestId(),
-                        hold.memberId(),
-                        hold.includedNanos(),
-                        hold.extraNanos(),
-                        hold.maxTokens(),
                         Timestamp.from(now),
-                        Timestamp.from(hold.expiresAt()))
+                        taken.stream().map(SpendHold::requestId).toArray(String[]::new),
+                        taken.stream().map(SpendHold::memberId).toArray(String[]::new),
+                        taken.stream().map(SpendHold::includedNanos).toArray(Long[]::new),
+                        taken.stream().map(SpendHold::extraNanos).toArray(Long[]::new),
+                        taken.stream().map(SpendHold::maxTokens).toArray(Long[]::new),
+                        taken.stream()
+                                .map(h -> Timestamp.from(h.expiresAt()))
+                                .toArray(Timestamp[]::new))
                 .update();
     }
 
