@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.metering.rules.Admission;
 import dev.headroom.metering.rules.ExtraUsageScope;
 import dev.headroom.metering.rules.ExtraUsageSettings;
+import dev.headroom.metering.rules.HoldPolicy;
 import dev.headroom.metering.rules.SettlementPlan;
 import dev.headroom.metering.rules.UsageReport;
 import dev.headroom.metering.rules.WindowState;
@@ -43,6 +44,7 @@ class PlanSimulationTest {
         int done = 0;
         int orgs = 0;
         int batches = 0;
+        int holds = 0;
         while (done < operations) {
             boolean team = random.nextBoolean();
             ZoneId zone =
@@ -52,10 +54,12 @@ class PlanSimulationTest {
                     Instant.parse("2027-01-27T00:00:00Z")
                             .plus(Duration.ofHours(random.nextInt(24 * 40)));
             List<SimulationTest.Op> ops =
-                    withBatches(
+                    withHolds(
                             random,
-                            SimulationTest.generate(
-                                    random, team, Math.min(PER_ORG, operations - done)));
+                            withBatches(
+                                    random,
+                                    SimulationTest.generate(
+                                            random, team, Math.min(PER_ORG, operations - done))));
             String failure = run(team, zone, start, ops);
             if (failure != null) {
                 List<SimulationTest.Op> reduced =
@@ -82,6 +86,7 @@ class PlanSimulationTest {
                                 + run(team, zone, start, reduced));
             }
             batches += (int) ops.stream().filter(op -> op.kind().equals("batch")).count();
+            holds += (int) ops.stream().filter(op -> op.kind().equals("hold")).count();
             done += ops.size();
             orgs++;
         }
@@ -93,7 +98,9 @@ class PlanSimulationTest {
                         + done
                         + " operations ("
                         + batches
-                        + " batches) on "
+                        + " batches, "
+                        + holds
+                        + " holds) on "
                         + orgs
                         + " orgs in "
                         + millis
@@ -114,6 +121,36 @@ class PlanSimulationTest {
         return out;
     }
 
+    /**
+     * EX-1 in a third of the orgs: half of their settlements become holds (prompt tokens a,
+     * max_tokens b) whose usage comes later, in any order, with several in flight at once.
+     */
+    static List<SimulationTest.Op> withHolds(Random random, List<SimulationTest.Op> ops) {
+        if (random.nextInt(3) != 0) {
+            return ops;
+        }
+        List<SimulationTest.Op> out = new ArrayList<>(ops.size());
+        for (SimulationTest.Op op : ops) {
+            if (op.kind().equals("settle") && random.nextBoolean()) {
+                out.add(
+                        new SimulationTest.Op(
+                                "hold", op.member(), op.a(), 1 + random.nextInt(20_000), 0));
+            } else {
+                out.add(op);
+            }
+            if (random.nextInt(3) == 0) {
+                out.add(
+                        new SimulationTest.Op(
+                                "release",
+                                op.member(),
+                                random.nextInt(101),
+                                random.nextInt(101),
+                                random.nextInt(8)));
+            }
+        }
+        return out;
+    }
+
     /** Runs {@code ops} on a fresh org in memory and in the model: the first disagreement. */
     static String run(boolean team, ZoneId zone, Instant start, List<SimulationTest.Op> ops) {
         InMemoryMetering headroom = new InMemoryMetering(team, zone, start, SESSION);
@@ -130,6 +167,8 @@ class PlanSimulationTest {
         }
         model.enabled = true;
         List<UsageReport> sent = new ArrayList<>();
+        // EX-1: the holds Headroom's policy took, and what each may be settled with.
+        Map<String, HeldRequest> live = new java.util.LinkedHashMap<>();
         for (int i = 0; i < ops.size(); i++) {
             SimulationTest.Op op = ops.get(i);
             String member = ids.get(op.member());
@@ -179,6 +218,27 @@ class PlanSimulationTest {
                                                 settle(model, batch.get(k)));
                             }
                             yield first;
+                        }
+                        case "hold" -> holdStep(where, "h" + i, headroom, model, member, op, live);
+                        case "release" -> {
+                            if (live.isEmpty()) {
+                                yield null;
+                            }
+                            String id = new ArrayList<>(live.keySet()).get(op.back() % live.size());
+                            HeldRequest held = live.remove(id);
+                            UsageReport report =
+                                    report(
+                                            id,
+                                            held.member(),
+                                            model.now,
+                                            held.input() * op.a() / 100,
+                                            held.maxTokens() * op.b() / 100,
+                                            held.model());
+                            sent.add(report);
+                            yield compare(
+                                    where,
+                                    headroom.settle(List.of(report)).getFirst(),
+                                    settle(model, report));
                         }
                         case "replay", "conflict" -> {
                             if (sent.isEmpty()) {
@@ -261,7 +321,8 @@ class PlanSimulationTest {
                         }
                         // Requests and reloads live outside metering's plan: SimulationTest runs
                         // them.
-                        case "file", "approve", "dismiss", "toggle", "reload", "card" -> null;
+                        case "file", "approve", "dismiss", "toggle", "reload", "card", "outage" ->
+                                null;
                         default -> throw new IllegalStateException(op.kind());
                     };
             if (mismatch == null) {
@@ -269,6 +330,92 @@ class PlanSimulationTest {
             }
             if (mismatch != null) {
                 return mismatch;
+            }
+        }
+        return null;
+    }
+
+    /** A request held by Headroom's policy: its member, model, prompt and max_tokens. */
+    record HeldRequest(
+            String member,
+            String model,
+            long input,
+            long maxTokens,
+            long includedNanos,
+            long extraNanos,
+            Instant expiresAt) {}
+
+    /**
+     * One admission of a strict org: {@code HoldPolicy} on the in-memory state and the live holds,
+     * against the model's own rules; a hold taken leaves settled + held within every limit it
+     * counted against.
+     */
+    static String holdStep(
+            String where,
+            String id,
+            InMemoryMetering headroom,
+            ReferenceModel model,
+            String member,
+            SimulationTest.Op op,
+            Map<String, HeldRequest> live) {
+        live.values().removeIf(h -> !model.now.isBefore(h.expiresAt()));
+        String modelName = op.a() % 2 == 0 ? "claude-sonnet-4-5" : "claude-haiku-4-5";
+        dev.headroom.pricing.WorstCase worst =
+                dev.headroom.pricing.WorstCase.of(InMemoryMetering.PRICES.get(modelName), op.a());
+        long heldIncluded = 0;
+        long heldExtra = 0;
+        long orgHeld = 0;
+        for (HeldRequest h : live.values()) {
+            orgHeld += h.extraNanos();
+            if (h.member().equals(member)) {
+                heldIncluded += h.includedNanos();
+                heldExtra += h.extraNanos();
+            }
+        }
+        dev.headroom.metering.MemberState state = headroom.state(member);
+        HoldPolicy.Decision decision =
+                HoldPolicy.decide(
+                        state.admissionInput(),
+                        new HoldPolicy.Held(heldIncluded, heldExtra, orgHeld),
+                        new HoldPolicy.Ask(worst, op.b(), ReferenceModel.MAX_TOKENS_FLOOR));
+        String actual =
+                switch (decision) {
+                    case HoldPolicy.Decision.Hold h ->
+                            "HELD:" + h.amountNanos() + ":" + h.maxTokens();
+                    case HoldPolicy.Decision.Refused r -> "DENIED:" + r.admission().reason();
+                };
+        String expected =
+                model.hold(id, member, worst.promptNanos(), worst.outputNanosPerToken(), op.b());
+        if (!actual.equals(expected)) {
+            return where + "hold " + actual + ", model " + expected;
+        }
+        if (decision instanceof HoldPolicy.Decision.Hold h) {
+            live.put(
+                    id,
+                    new HeldRequest(
+                            member,
+                            modelName,
+                            op.a(),
+                            h.maxTokens(),
+                            h.includedNanos(),
+                            h.extraNanos(),
+                            model.now.plus(ReferenceModel.HOLD_TTL)));
+            Long cap = state.cap().capNanos();
+            if (h.extraNanos() > 0
+                    && cap != null
+                    && state.memberMtdNanos() + heldExtra + h.extraNanos() > cap) {
+                return where + "settled + held past the member's cap";
+            }
+            Long orgCap = state.settings().spendLimitNanos();
+            if (h.extraNanos() > 0
+                    && orgCap != null
+                    && state.orgMtdNanos() + orgHeld + h.extraNanos() > orgCap) {
+                return where + "settled + held past the org's cap";
+            }
+            if (h.extraNanos() > 0
+                    && state.balanceNanos() != null
+                    && orgHeld + h.extraNanos() > state.balanceNanos()) {
+                return where + "held past the balance";
             }
         }
         return null;

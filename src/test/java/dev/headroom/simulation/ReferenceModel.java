@@ -401,6 +401,87 @@ final class ReferenceModel {
         m.pending = null;
     }
 
+    /** EX-1: a live hold as the model keeps it. */
+    record ModelHold(String member, long included, long extra, Instant expiresAt) {}
+
+    final Map<String, ModelHold> holds = new HashMap<>();
+    static final Duration HOLD_TTL = Duration.ofMinutes(10);
+    static final long MAX_TOKENS_FLOOR = 1_024;
+
+    /**
+     * EX-1 as SPEC.md words it: the worst case ({@code prompt} nanos plus {@code maxTokens} at
+     * {@code outPerToken}) is reserved against the member's included room, then their cap, the org
+     * cap and the balance, on top of settled spend and live holds; lowered to the largest {@code
+     * max_tokens} that fits down to the floor; else denied by the limit with the least room.
+     * "HELD:amount:maxTokens" or "DENIED:reason".
+     */
+    String hold(String id, String memberId, long prompt, long outPerToken, long maxTokens) {
+        holds.values().removeIf(h -> !now.isBefore(h.expiresAt()));
+        Member m = members.get(memberId);
+        long heldIncluded = 0;
+        long heldExtra = 0;
+        long orgHeld = 0;
+        for (ModelHold h : holds.values()) {
+            orgHeld += h.extra();
+            if (h.member().equals(memberId)) {
+                heldIncluded += h.included();
+                heldExtra += h.extra();
+            }
+        }
+        long mtd = m.extraByPeriod.getOrDefault(period(now), 0L);
+        long orgMtd = orgExtraByPeriod.getOrDefault(period(now), 0L);
+        Long cap = effectiveCap(m);
+        String capReason = m.cap != null ? "MEMBER_CAP_REACHED" : "SEAT_TYPE_CAP_REACHED";
+        if (remaining(m, now) == 0) {
+            if (!eligible(m)) {
+                return "DENIED:INCLUDED_EXHAUSTED";
+            }
+            if (cap != null && mtd + heldExtra >= cap) {
+                return "DENIED:" + capReason;
+            }
+            if (orgCap != null && orgMtd + orgHeld >= orgCap) {
+                return "DENIED:ORG_CAP_REACHED";
+            }
+            if (team && balance - orgHeld <= 0) {
+                return "DENIED:BALANCE_EXHAUSTED";
+            }
+        }
+        long included = Math.max(0, remaining(m, now) - heldIncluded);
+        long room = Long.MAX_VALUE;
+        String reason = "ORG_CAP_REACHED";
+        if (!eligible(m)) {
+            room = 0;
+            reason = "INCLUDED_EXHAUSTED";
+        } else {
+            if (cap != null && Math.max(0, cap - mtd - heldExtra) < room) {
+                room = Math.max(0, cap - mtd - heldExtra);
+                reason = capReason;
+            }
+            if (orgCap != null && Math.max(0, orgCap - orgMtd - orgHeld) < room) {
+                room = Math.max(0, orgCap - orgMtd - orgHeld);
+                reason = "ORG_CAP_REACHED";
+            }
+            if (team && Math.max(0, balance - orgHeld) < room) {
+                room = Math.max(0, balance - orgHeld);
+                reason = "BALANCE_EXHAUSTED";
+            }
+        }
+        long total = room == Long.MAX_VALUE ? Long.MAX_VALUE : room + included;
+        long tokens = maxTokens;
+        if (prompt + tokens * outPerToken > total) {
+            tokens = total < prompt ? 0 : (total - prompt) / outPerToken;
+            if (tokens < MAX_TOKENS_FLOOR) {
+                return "DENIED:" + reason;
+            }
+        }
+        long amount = prompt + tokens * outPerToken;
+        long fromIncluded = Math.min(amount, included);
+        holds.put(
+                id,
+                new ModelHold(memberId, fromIncluded, amount - fromIncluded, now.plus(HOLD_TTL)));
+        return "HELD:" + amount + ":" + tokens;
+    }
+
     /** XU-17 – XU-19; {@code null} for a conflict (same id, other content). */
     Result settle(String id, String memberId, String model, Instant at, long input, long output) {
         String content = memberId + "|" + model + "|" + at + "|" + input + "|" + output;
@@ -438,6 +519,7 @@ final class ReferenceModel {
             balance -= extra;
             reloadIfDue();
         }
+        holds.remove(id);
         Result result = new Result(cost, included, extra);
         contentById.put(id, content);
         resultById.put(id, result);
