@@ -145,6 +145,35 @@ class ClaudeCodeTest extends IntegrationTest {
                 .isLessThan(60);
     }
 
+    /**
+     * EX-1 with the real client: in a strict org whose member has $1.00 of room, Claude Code's
+     * request for 128,000 output tokens of its default model (a worst case near $3) goes through
+     * with max_tokens lowered to what $1.00 pays for, and Claude Code answers as usual.
+     */
+    @Test
+    void EX1_claudeCodeInAStrictOrgRunsWithALoweredMaxTokens() throws Exception {
+        Member m = member();
+        m.org().windows("STANDARD", "session", "PT5H", "0");
+        m.org().put("/extra-usage", Map.of("enabled", true, "strict", true));
+        m.org().limit("/members/" + m.id() + "/spend-limit", "1.00");
+        Run run = claude(m.key(), "say hi");
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(Api.JSON.readTree(run.out()).get("result").asString()).contains("Hello");
+        JsonNode sent =
+                Api.JSON.readTree(
+                        upstream.received.stream()
+                                .filter(r ->
+                                        r.path().startsWith("/v1/messages?")
+                                                || r.path().equals("/v1/messages"))
+                                .reduce((a, b) -> b)
+                                .orElseThrow()
+                                .body());
+        long maxTokens = sent.get("max_tokens").asLong();
+        assertThat(maxTokens).isBetween(1_024L, 127_999L);
+        awaitGatewaySettlements();
+        assertThat(m.org().owner.get(m.org().path("/extra-usage")).text("held")).isEqualTo("0.00");
+    }
+
     @Test
     void EX4_claudeCodeKilledMidStreamIsChargedWhatTheModelProduced() throws Exception {
         Member m = member();
