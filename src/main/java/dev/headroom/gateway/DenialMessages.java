@@ -73,41 +73,45 @@ public final class DenialMessages {
     public static String withHolds(
             Admission.Denied denied, MemberState state, long memberHeld, long orgHeld) {
         String currency = state.org().currency();
+        Long orgLimit = state.settings().spendLimitNanos();
         String room =
                 switch (denied.reason()) {
                     case MEMBER_CAP_REACHED, SEAT_TYPE_CAP_REACHED ->
                             state.cap().reachedBy(state.memberMtdNanos())
                                     ? null
-                                    : "Your monthly extra-usage limit of "
-                                            + amount(state.cap().capNanos(), currency)
-                                            + " has no room for this request: "
-                                            + amount(state.memberMtdNanos(), currency)
-                                            + " spent and "
-                                            + amount(memberHeld, currency)
-                                            + " held for requests in flight.";
+                                    : noRoom(
+                                            "Your monthly extra-usage limit of "
+                                                    + amount(state.cap().capNanos(), currency),
+                                            amount(state.memberMtdNanos(), currency)
+                                                    + " spent and ",
+                                            amount(memberHeld, currency));
                     case ORG_CAP_REACHED ->
-                            state.settings().spendLimitNanos() == null
-                                            || state.orgMtdNanos()
-                                                    >= state.settings().spendLimitNanos()
+                            orgLimit == null || state.orgMtdNanos() >= orgLimit
                                     ? null
-                                    : "Your organisation's monthly extra-usage limit of "
-                                            + amount(state.settings().spendLimitNanos(), currency)
-                                            + " has no room for this request: "
-                                            + amount(state.orgMtdNanos(), currency)
-                                            + " spent and "
-                                            + amount(orgHeld, currency)
-                                            + " held for requests in flight.";
+                                    : noRoom(
+                                            "Your organisation's monthly extra-usage limit of "
+                                                    + amount(orgLimit, currency),
+                                            amount(state.orgMtdNanos(), currency) + " spent and ",
+                                            amount(orgHeld, currency));
                     case BALANCE_EXHAUSTED ->
                             state.balanceNanos() == null || state.balanceNanos() <= 0
                                     ? null
-                                    : "Your organisation's prepaid balance of "
-                                            + amount(state.balanceNanos(), currency)
-                                            + " has no room for this request: "
-                                            + amount(orgHeld, currency)
-                                            + " is held for requests in flight.";
+                                    : noRoom(
+                                            "Your organisation's prepaid balance of "
+                                                    + amount(state.balanceNanos(), currency),
+                                            "",
+                                            amount(orgHeld, currency));
                     default -> null;
                 };
         return (room == null ? limit(denied, state) : room) + whenAndHow(denied, state);
+    }
+
+    private static String noRoom(String limit, String spent, String held) {
+        return limit
+                + " has no room for this request: "
+                + spent
+                + held
+                + " held for requests in flight.";
     }
 
     private static String amount(Long nanos, String currency) {

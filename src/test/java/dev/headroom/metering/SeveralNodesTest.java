@@ -192,6 +192,22 @@ class SeveralNodesTest {
                 .text("id");
     }
 
+    /** Standard seats get one 5-hour session window of {@code allowance}. */
+    static void standardSession(Api api, String orgId, String allowance) {
+        api.put(
+                "/api/v1/orgs/" + orgId + "/seat-types/STANDARD/included-allowance",
+                Map.of(
+                        "windows",
+                        List.of(
+                                Map.of(
+                                        "name",
+                                        "session",
+                                        "duration",
+                                        "PT5H",
+                                        "allowance",
+                                        allowance))));
+    }
+
     static String standardMember(Api api, String orgId, String email, String name) {
         return api.post(
                         "/api/v1/orgs/" + orgId + "/members",
@@ -396,18 +412,7 @@ class SeveralNodesTest {
     void EX4_anUpstreamChangedOnOneNodeIsWhereTheOthersForwardTo() throws Exception {
         Api a = operatorOf(nodeA);
         String orgId = seatOrg(a, "Upstream nodes", Instant.parse("2027-09-01T09:00:00Z"));
-        a.put(
-                "/api/v1/orgs/" + orgId + "/seat-types/STANDARD/included-allowance",
-                Map.of(
-                        "windows",
-                        List.of(
-                                Map.of(
-                                        "name",
-                                        "session",
-                                        "duration",
-                                        "PT5H",
-                                        "allowance",
-                                        "100"))));
+        standardSession(a, orgId, "100");
         String member = standardMember(a, orgId, "upstream-nodes@example.com", "U");
         String key =
                 a.post(
@@ -513,34 +518,9 @@ class SeveralNodesTest {
     void EX1_strictCapsHoldAcrossThreeNodesUnder256RequestsInFlight() throws Exception {
         List<Api> nodes = List.of(operatorOf(nodeA), operatorOf(nodeB), operatorOf(nodeD));
         Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
-        String orgId =
-                nodes.get(0)
-                        .post(
-                                "/api/v1/orgs",
-                                Map.of(
-                                        "name",
-                                        "Strict nodes",
-                                        "plan",
-                                        "ENTERPRISE_SEAT",
-                                        "testClock",
-                                        true,
-                                        "testClockStart",
-                                        t0.toString()))
-                        .text("id");
+        String orgId = seatOrg(nodes.get(0), "Strict nodes", t0);
         String member = standardMember(nodes.get(1), orgId, "strict@example.com", "S");
-        nodes.get(0)
-                .put(
-                        "/api/v1/orgs/" + orgId + "/seat-types/STANDARD/included-allowance",
-                        Map.of(
-                                "windows",
-                                List.of(
-                                        Map.of(
-                                                "name",
-                                                "session",
-                                                "duration",
-                                                "PT5H",
-                                                "allowance",
-                                                "0"))));
+        standardSession(nodes.get(0), orgId, "0");
         // Through the node that caches: its own write tells it at once that the org is strict.
         nodes.get(2)
                 .put(
@@ -561,18 +541,8 @@ class SeveralNodesTest {
                         .start(() -> {
                             while (running.get()) {
                                 highest.accumulateAndGet(
-                                        jdbc.sql(
-                                                        """
-                                                        select coalesce((select sum(extra_nanos) from spend_hold
-                                                                         where org_id = :org and expires_at > :now), 0)
-                                                             + coalesce((select sum(extra_nanos) from member_period_spend
-                                                                         where org_id = :org and member_id = :member), 0)
-                                                        """)
-                                                .param("org", orgId)
-                                                .param("member", member)
-                                                .param("now", java.sql.Timestamp.from(t0))
-                                                .query(Long.class)
-                                                .single(),
+                                        dev.headroom.support.HoldFigures.settledAndHeld(
+                                                jdbc, orgId, member, t0),
                                         Math::max);
                             }
                         });

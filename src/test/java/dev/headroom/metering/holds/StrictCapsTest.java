@@ -3,6 +3,7 @@ package dev.headroom.metering.holds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.support.Api;
+import dev.headroom.support.HoldFigures;
 import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
 import java.time.Duration;
@@ -51,6 +52,14 @@ class StrictCapsTest extends IntegrationTest {
         body.put("requestId", requestId);
         body.put("estimate", Map.of("input_tokens", input, "max_tokens", maxTokens));
         return body;
+    }
+
+    /** The decision of a strict admission. */
+    static String decision(
+            OrgFixture org, String member, String requestId, long input, long maxTokens) {
+        return org.service
+                .post("/api/v1/admissions", admission(org, member, requestId, input, maxTokens))
+                .text("decision");
     }
 
     static Api.Response report(
@@ -128,23 +137,12 @@ class StrictCapsTest extends IntegrationTest {
                 org.service.post(
                         "/api/v1/admissions", admission(org, member, "late", 10_000, 8_000));
         assertThat(held.text("decision")).isEqualTo("ALLOWED_EXTRA");
-        assertThat(
-                        org.service
-                                .post(
-                                        "/api/v1/admissions",
-                                        admission(org, member, "next", 10_000, 8_000))
-                                .text("decision"))
+        assertThat(decision(org, member, "next", 10_000, 8_000))
                 .as("$0.06 of $0.08 held: the next prompt alone takes the rest")
                 .isEqualTo("DENIED");
         org.advance(START.plus(Duration.ofMinutes(10)));
         assertThat(org.owner.get(org.path("/extra-usage")).text("held")).isEqualTo("0.00");
-        assertThat(
-                        org.service
-                                .post(
-                                        "/api/v1/admissions",
-                                        admission(org, member, "next", 10_000, 8_000))
-                                .text("decision"))
-                .isEqualTo("ALLOWED_EXTRA");
+        assertThat(decision(org, member, "next", 10_000, 8_000)).isEqualTo("ALLOWED_EXTRA");
         Api.Response late = report(org, member, "late", START, 10_000, 8_000);
         assertThat(late.status()).as(late.toString()).isEqualTo(200);
         assertThat(late.text("extraCost")).isEqualTo("0.05");
@@ -187,7 +185,9 @@ class StrictCapsTest extends IntegrationTest {
                 Thread.ofPlatform()
                         .start(() -> {
                             while (running.get()) {
-                                worst.accumulateAndGet(committed(org.id, member), Math::max);
+                                worst.accumulateAndGet(
+                                        HoldFigures.settledAndHeld(jdbc, org.id, member, START),
+                                        Math::max);
                             }
                         });
         int admitted = 0;
@@ -248,23 +248,6 @@ class StrictCapsTest extends IntegrationTest {
                 org.service.post(
                         "/api/v1/admissions", admission(org, member, "last", 1_000, 1_024));
         assertThat(last.text("decision").startsWith("ALLOWED")).isEqualTo(cap - mtd >= floorCost);
-    }
-
-    /** The member's settled extra spend and live holds, in one statement (one snapshot). */
-    long committed(String orgId, String member) {
-        return jdbc.sql(
-                        """
-                        select coalesce((select sum(extra_nanos) from spend_hold
-                                         where org_id = :org and member_id = :member
-                                           and expires_at > :now), 0)
-                             + coalesce((select sum(extra_nanos) from member_period_spend
-                                         where org_id = :org and member_id = :member), 0)
-                        """)
-                .param("org", orgId)
-                .param("member", member)
-                .param("now", java.sql.Timestamp.from(START))
-                .query(Long.class)
-                .single();
     }
 
     long mtd(String orgId, String member) {
