@@ -15,7 +15,6 @@ import dev.headroom.pricing.PriceBookService;
 import dev.headroom.pricing.PriceVersion;
 import dev.headroom.pricing.WorstCase;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +25,11 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * EX-1: admissions of a strict org. Each takes its hold in one transaction under the org's advisory
- * lock, from what is committed (live holds read first, then settled spend), so holds of every node
+ * EX-1: admissions of a strict org. Holds are taken in transactions under the org's advisory lock,
+ * from what is committed (live holds read first, then settled spend), so the holds of every node
  * are taken one after another and the sum of settled spend and live holds never exceeds a cap or
- * the balance. An admission repeated with the same request id gets the same hold.
+ * the balance. Concurrent admissions of one org on one node share a transaction (group commit). An
+ * admission repeated with the same request id gets the same hold.
  */
 @Service
 public class StrictAdmissions {
@@ -141,68 +141,76 @@ public class StrictAdmissions {
                     // Live holds before settled spend: a settlement committing in between is
                     // counted twice, never not at all.
                     HoldStore.LiveHolds live = holds.live(org.id(), now);
-                    Map<String, MemberState> states =
-                            this.states.readFromDatabase(
-                                    org.id(),
-                                    group.stream().map(Pending::memberId).distinct().toList());
-                    Map<String, SpendHold> taken = new HashMap<>();
-                    Map<String, SpendHold> earlierHolds =
-                            holds.findAll(
-                                    org.id(), group.stream().map(Pending::requestId).toList(), now);
-                    List<Optional<Answer>> decided = new ArrayList<>();
-                    for (Pending p : group) {
-                        SpendHold earlier =
-                                taken.getOrDefault(p.requestId(), earlierHolds.get(p.requestId()));
-                        if (earlier != null) {
-                            decided.add(Optional.of(replay(p.memberId(), earlier)));
-                            continue;
-                        }
-                        MemberState state = states.get(p.memberId());
-                        if (state == null) {
-                            decided.add(
-                                    Optional.of(
-                                            new Answer.Denied(
-                                                    (Admission.Denied)
-                                                            AdmissionPolicy.memberUnknown())));
-                            continue;
-                        }
-                        HoldPolicy.Decision decision =
-                                HoldPolicy.decide(
-                                        state.admissionInput(),
-                                        live.of(p.memberId()),
-                                        new HoldPolicy.Ask(
-                                                p.worstCase(),
-                                                p.maxTokens(),
-                                                settings.maxTokensFloor()));
-                        decided.add(
-                                Optional.of(
-                                        switch (decision) {
-                                            case HoldPolicy.Decision.Hold hold -> {
-                                                SpendHold stored =
-                                                        new SpendHold(
-                                                                p.requestId(),
-                                                                p.memberId(),
-                                                                hold.includedNanos(),
-                                                                hold.extraNanos(),
-                                                                hold.maxTokens(),
-                                                                now.plus(settings.ttl()));
-                                                taken.put(p.requestId(), stored);
-                                                live.add(stored);
-                                                yield new Answer.Held(
-                                                        hold.admission(),
-                                                        stored,
-                                                        hold.maxTokens() < p.maxTokens(),
-                                                        false);
-                                            }
-                                            case HoldPolicy.Decision.Refused refused ->
-                                                    new Answer.Denied(refused.admission());
-                                        }));
-                    }
-                    holds.insertAll(org.id(), taken.values(), now);
+                    Round round =
+                            new Round(
+                                    settings,
+                                    now,
+                                    live,
+                                    states.readFromDatabase(
+                                            org.id(),
+                                            group.stream()
+                                                    .map(Pending::memberId)
+                                                    .distinct()
+                                                    .toList()),
+                                    holds.findAll(
+                                            org.id(),
+                                            group.stream().map(Pending::requestId).toList(),
+                                            now),
+                                    new HashMap<>());
+                    List<Optional<Answer>> decided =
+                            group.stream().map(p -> Optional.of(round.decide(p))).toList();
+                    holds.insertAll(org.id(), round.taken().values(), now);
                     return decided;
                 });
         for (int i = 0; i < group.size(); i++) {
             group.get(i).answer().complete(answers.get(i));
+        }
+    }
+
+    /**
+     * One group's decisions: what was read for it, and the holds it took so far ({@code taken},
+     * counted in {@code live} as they are taken).
+     */
+    private record Round(
+            HoldStore.StrictSettings settings,
+            Instant now,
+            HoldStore.LiveHolds live,
+            Map<String, MemberState> members,
+            Map<String, SpendHold> earlier,
+            Map<String, SpendHold> taken) {
+
+        Answer decide(Pending p) {
+            SpendHold again = taken.getOrDefault(p.requestId(), earlier.get(p.requestId()));
+            if (again != null) {
+                return replay(p.memberId(), again);
+            }
+            MemberState state = members.get(p.memberId());
+            if (state == null) {
+                return new Answer.Denied((Admission.Denied) AdmissionPolicy.memberUnknown());
+            }
+            HoldPolicy.Decision decision =
+                    HoldPolicy.decide(
+                            state.admissionInput(),
+                            live.of(p.memberId()),
+                            new HoldPolicy.Ask(
+                                    p.worstCase(), p.maxTokens(), settings.maxTokensFloor()));
+            return switch (decision) {
+                case HoldPolicy.Decision.Hold hold -> {
+                    SpendHold stored =
+                            new SpendHold(
+                                    p.requestId(),
+                                    p.memberId(),
+                                    hold.includedNanos(),
+                                    hold.extraNanos(),
+                                    hold.maxTokens(),
+                                    now.plus(settings.ttl()));
+                    taken.put(p.requestId(), stored);
+                    live.add(stored);
+                    yield new Answer.Held(
+                            hold.admission(), stored, hold.maxTokens() < p.maxTokens(), false);
+                }
+                case HoldPolicy.Decision.Refused refused -> new Answer.Denied(refused.admission());
+            };
         }
     }
 
