@@ -113,6 +113,13 @@ class StrictCapsTest extends IntegrationTest {
         assertThat(denied.text("decision")).isEqualTo("DENIED");
         assertThat(denied.text("reason")).isEqualTo("MEMBER_CAP_REACHED");
         assertThat(denied.body().has("hold")).isFalse();
+        String metrics = operator().get("/actuator/prometheus").raw();
+        assertThat(metrics)
+                .contains("headroom_holds_total{outcome=\"held\",reason=\"none\"}")
+                .contains("headroom_holds_total{outcome=\"lowered\",reason=\"none\"}")
+                .contains("headroom_holds_total{outcome=\"replayed\",reason=\"none\"}")
+                .contains(
+                        "headroom_holds_total{outcome=\"refused\",reason=\"MEMBER_CAP_REACHED\"}");
 
         // r1's usage charges $0.05 and releases its $0.06: $0.01 comes back, less than the floor
         // costs; r2's releases $0.94 for a charge of $0.30.
