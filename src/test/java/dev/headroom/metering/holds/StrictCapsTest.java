@@ -100,6 +100,12 @@ class StrictCapsTest extends IntegrationTest {
         assertThat(again.body().get("hold")).isEqualTo(whole.body().get("hold"));
         assertThat(org.owner.get(org.path("/extra-usage")).text("held")).isEqualTo("0.06");
 
+        String other = org.member("STANDARD");
+        Api.Response taken =
+                org.service.post("/api/v1/admissions", admission(org, other, "r1", 10_000, 8_000));
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.raw()).contains("another member");
+
         // $0.94 of room: 100,000 prompt tokens ($0.20) leave $0.74 for 148,000 output tokens.
         Api.Response lowered =
                 org.service.post(
