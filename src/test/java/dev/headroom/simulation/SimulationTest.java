@@ -664,7 +664,9 @@ class SimulationTest extends IntegrationTest {
     private String digests(OrgFixture org, ReferenceModel model, String admin) {
         java.util.TreeSet<java.time.LocalDate> expected = model.digestDates();
         String to = org.email(admin);
-        long deadline = System.nanoTime() + 20_000_000_000L;
+        // Digests wait in the one email outbox behind every other org's mail: with several orgs at
+        // once on 2 cores that queue can take longer than a minute to drain.
+        long deadline = System.nanoTime() + 180_000_000_000L;
         while (true) {
             List<Object[]> rows =
                     jdbc.sql(
@@ -689,7 +691,7 @@ class SimulationTest extends IntegrationTest {
                 return null;
             }
             if (System.nanoTime() > deadline) {
-                return "digests not sent within 20 s: " + rows.size();
+                return "digests not sent within 180 s: " + rows.size();
             }
             sleep(50);
         }
