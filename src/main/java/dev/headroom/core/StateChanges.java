@@ -2,6 +2,7 @@ package dev.headroom.core;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -14,7 +15,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * an org's gateway upstream is a <em>gateway</em> change (EX-4). Listeners hear of it when the
  * transaction ends, before the writer answers its caller — so on this node no request after that
  * answer can use the old state (XU-18, EX-12). Other nodes hear of the same rows through the
- * database's notifications ({@link dev.headroom.core.db.StateNotifications}).
+ * database's notifications ({@link dev.headroom.core.db.StateNotifications}), and the writer
+ * answers only once every other live node has acknowledged them ({@link Peers}, issue 15): so no
+ * request after that answer uses the old state on any node.
  */
 @Component
 public class StateChanges {
@@ -36,6 +39,9 @@ public class StateChanges {
         /** The org's gateway upstream (URL or key) changed. */
         default void gatewayChanged(String orgId) {}
 
+        /** A price or a model alias changed (EX-2). */
+        default void pricesChanged() {}
+
         /**
          * The notification channel from other nodes came up ({@code true}: forget everything kept
          * so far, then trust memory again) or went down ({@code false}: trust nothing until it is
@@ -44,10 +50,62 @@ public class StateChanges {
         default void channel(boolean listening) {}
     }
 
+    /** The other nodes that keep state in memory; without several nodes, nobody to wait for. */
+    public interface Peers {
+        /** Returns once every other live node has dropped what was committed before the call. */
+        void awaitAcknowledged();
+
+        /** Whether this node may use what it keeps in memory (its lease is provably fresh). */
+        boolean fresh();
+    }
+
+    private static final Peers ALONE =
+            new Peers() {
+                @Override
+                public void awaitAcknowledged() {}
+
+                @Override
+                public boolean fresh() {
+                    return true;
+                }
+            };
+
+    // Threads whose callers wait for other nodes' acknowledgements themselves, later (group
+    // commit).
+    private static final ThreadLocal<int[]> DEFERRED = ThreadLocal.withInitial(() -> new int[1]);
+
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Peers peers = ALONE;
 
     public void register(Listener listener) {
         listeners.add(listener);
+    }
+
+    public void peers(Peers peers) {
+        this.peers = peers;
+    }
+
+    /** Whether memory may be used: false while this node cannot prove its lease is fresh. */
+    public boolean fresh() {
+        return peers.fresh();
+    }
+
+    /**
+     * Runs {@code write} with the wait for other nodes' acknowledgements moved after it: a group
+     * commit's leader does not hold its org's lane through the wait, and each caller — leader or
+     * follower — waits once, after its answer is committed and before it is given.
+     */
+    public <T> T acknowledgedAfter(Supplier<T> write) {
+        int[] depth = DEFERRED.get();
+        depth[0]++;
+        try {
+            return write.get();
+        } finally {
+            depth[0]--;
+            if (depth[0] == 0) {
+                peers.awaitAcknowledged();
+            }
+        }
     }
 
     public void orgChanged(String orgId) {
@@ -70,23 +128,57 @@ public class StateChanges {
         afterTransaction(() -> listeners.forEach(l -> l.gatewayChanged(orgId)));
     }
 
+    public void pricesChanged() {
+        afterTransaction(() -> listeners.forEach(Listener::pricesChanged));
+    }
+
     /** What other nodes announced, or the state of the channel: told at once, no transaction. */
     public void heard(java.util.function.Consumer<Listener> event) {
         listeners.forEach(event);
     }
 
-    private static void afterTransaction(Runnable tell) {
+    private void afterTransaction(Runnable tell) {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(
                     new TransactionSynchronization() {
+                        @Override
+                        public int getOrder() {
+                            return 0;
+                        }
+
                         @Override
                         public void afterCompletion(int status) {
                             tell.run();
                         }
                     });
+            awaitPeersAtTheEnd();
         } else {
             // Outside a transaction the write has already committed.
             tell.run();
+            awaitPeers();
+        }
+    }
+
+    /** One wait per transaction, after every listener of it has been told (order: last). */
+    private void awaitPeersAtTheEnd() {
+        if (TransactionSynchronizationManager.hasResource(this)) {
+            return;
+        }
+        TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+        TransactionSynchronizationManager.registerSynchronization(
+                new TransactionSynchronization() {
+                    @Override
+                    public void afterCompletion(int status) {
+                        TransactionSynchronizationManager.unbindResourceIfPossible(
+                                StateChanges.this);
+                        awaitPeers();
+                    }
+                });
+    }
+
+    private void awaitPeers() {
+        if (DEFERRED.get()[0] == 0) {
+            peers.awaitAcknowledged();
         }
     }
 }

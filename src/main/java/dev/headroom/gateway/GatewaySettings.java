@@ -50,7 +50,8 @@ public class GatewaySettings {
         this.changes = changes;
         this.clock = clock;
         this.allowedUpstreams = allowedUpstreams.stream().filter(u -> !u.isBlank()).toList();
-        this.upstreams = new UpstreamCache(caching.enabled(), caching.trustedFromStart());
+        this.upstreams =
+                new UpstreamCache(caching.enabled(), caching.trustedFromStart(), changes::fresh);
         changes.register(upstreams);
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,17 +21,24 @@ final class UpstreamCache implements StateChanges.Listener {
 
     private final boolean enabled;
     private volatile boolean trusted;
+    private final BooleanSupplier leaseFresh;
     private final AtomicLong changes = new AtomicLong();
     private final Map<String, Optional<GatewaySettings.Upstream>> byOrg = new ConcurrentHashMap<>();
 
     UpstreamCache(boolean enabled, boolean trustedFromStart) {
+        this(enabled, trustedFromStart, () -> true);
+    }
+
+    /** {@code leaseFresh}: whether this node's lease allows memory at all (issue 15). */
+    UpstreamCache(boolean enabled, boolean trustedFromStart, BooleanSupplier leaseFresh) {
+        this.leaseFresh = leaseFresh;
         this.enabled = enabled;
         this.trusted = trustedFromStart;
     }
 
     Optional<GatewaySettings.Upstream> get(
             String orgId, Supplier<Optional<GatewaySettings.Upstream>> load) {
-        if (!enabled || !trusted) {
+        if (!enabled || !trusted || !leaseFresh.getAsBoolean()) {
             return load.get();
         }
         Optional<GatewaySettings.Upstream> cached = byOrg.get(orgId);

@@ -1,5 +1,6 @@
 package dev.headroom.metering;
 
+import dev.headroom.core.StateChanges;
 import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.metering.rules.Settlement;
 import dev.headroom.metering.rules.SettlementPlan;
@@ -45,6 +46,7 @@ public class SettlementService {
     private final SettlementWriter writer;
     private final TransactionTemplate tx;
     private final MeteringMetrics metrics;
+    private final StateChanges changes;
     private final GroupCommit<Queued> groups = new GroupCommit<>(REPORTS_PER_GROUP_MAX);
     // The load benchmark's naive baseline: one transaction per call, no group commit.
     private final boolean naiveForBenchmark;
@@ -57,8 +59,10 @@ public class SettlementService {
             SettlementWriter writer,
             TransactionTemplate tx,
             MeteringMetrics metrics,
+            StateChanges changes,
             @Value("${headroom.benchmark.naive-settlement:false}") boolean naiveForBenchmark) {
         this.metrics = metrics;
+        this.changes = changes;
         this.orgs = orgs;
         this.prices = prices;
         this.settings = settings;
@@ -156,11 +160,16 @@ public class SettlementService {
         }
         Queued queued =
                 new Queued(priced, allOrNothing, durableOnAnswer, new CompletableFuture<>());
-        if (naiveForBenchmark) {
-            commitGroup(List.of(queued));
-        } else {
-            groups.submit(org.id(), queued, this::commitGroup);
-        }
+        // Every caller, leader of its group or not, is answered only once the other nodes have
+        // dropped what the commit changed (issue 15) — and no lane is held through that wait.
+        changes.acknowledgedAfter(() -> {
+            if (naiveForBenchmark) {
+                commitGroup(List.of(queued));
+            } else {
+                groups.submit(org.id(), queued, this::commitGroup);
+            }
+            return null;
+        });
         try {
             return queued.answer().join();
         } catch (CompletionException e) {

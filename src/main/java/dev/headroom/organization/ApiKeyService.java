@@ -66,7 +66,7 @@ public class ApiKeyService {
         this.audit = audit;
         this.orgs = orgs;
         this.changes = changes;
-        this.cache = new KeyCache(caching.enabled(), caching.trustedFromStart());
+        this.cache = new KeyCache(caching.enabled(), caching.trustedFromStart(), changes::fresh);
         changes.register(cache);
         if (operatorKey == null || operatorKey.isBlank()) {
             operatorKey = "hr_op_" + Ids.random(40);

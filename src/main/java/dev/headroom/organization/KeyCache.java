@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -28,19 +29,26 @@ final class KeyCache implements StateChanges.Listener {
 
     private final boolean enabled;
     private volatile boolean trusted;
+    private final BooleanSupplier leaseFresh;
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private final AtomicLongArray versions = new AtomicLongArray(STRIPES);
     private final Map<String, Entry> byHash = new ConcurrentHashMap<>();
 
     KeyCache(boolean enabled, boolean trustedFromStart) {
+        this(enabled, trustedFromStart, () -> true);
+    }
+
+    /** {@code leaseFresh}: whether this node's lease allows memory at all (issue 15). */
+    KeyCache(boolean enabled, boolean trustedFromStart, BooleanSupplier leaseFresh) {
+        this.leaseFresh = leaseFresh;
         this.enabled = enabled;
         this.trusted = trustedFromStart;
     }
 
     /** The grant of the key with this hash, or {@code null} when there is no such key. */
     KeyGrant get(String hash, Supplier<KeyGrant> load) {
-        if (!enabled || !trusted) {
+        if (!enabled || !trusted || !leaseFresh.getAsBoolean()) {
             return load.get();
         }
         long currentEpoch = epoch.get();

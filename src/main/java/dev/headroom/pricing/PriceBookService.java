@@ -1,6 +1,7 @@
 package dev.headroom.pricing;
 
 import dev.headroom.core.ApiException;
+import dev.headroom.core.StateChanges;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,21 +10,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The price book: dated versions in PostgreSQL, served from an in-memory snapshot that is replaced
- * after every local change and re-read every few seconds to pick up other nodes' changes (prices
- * are dated, so a change meant for "now" is best dated a little ahead).
+ * The price book: dated versions in PostgreSQL, served from an in-memory snapshot that is read
+ * again after any change on any node: a change is announced like every other state a node keeps
+ * (issue 15), so {@code PUT /prices} answers only once every live node has dropped its snapshot,
+ * and the next price any node gives is the new one. While this node cannot prove its lease is
+ * fresh, every use reads the database.
  */
 @Service
-public class PriceBookService {
+public class PriceBookService implements StateChanges.Listener {
     private final JdbcClient jdbc;
     private final Clock clock;
     private volatile PriceBook snapshot = new PriceBook(List.of(), Map.of());
+    private volatile boolean stale = true;
     private final Map<String, String> fallbacks;
+    private final StateChanges changes;
 
     /**
      * {@code fallbacks}: {@code headroom.prices.fallbacks} (env {@code HEADROOM_PRICE_FALLBACKS}),
@@ -33,12 +37,15 @@ public class PriceBookService {
     public PriceBookService(
             JdbcClient jdbc,
             Clock clock,
+            StateChanges changes,
             @org.springframework.beans.factory.annotation.Value(
                             "${headroom.prices.fallbacks:${HEADROOM_PRICE_FALLBACKS:}}")
                     String fallbacks) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.fallbacks = parseFallbacks(fallbacks);
+        this.changes = changes;
+        changes.register(this);
     }
 
     static Map<String, String> parseFallbacks(String text) {
@@ -62,12 +69,31 @@ public class PriceBookService {
     }
 
     public PriceBook current() {
+        if (stale || !changes.fresh()) {
+            refresh();
+        }
         return snapshot;
     }
 
+    @Override
+    public void pricesChanged() {
+        stale = true;
+    }
+
+    @Override
+    public void channel(boolean listening) {
+        stale = true;
+    }
+
+    @Override
+    public void orgChanged(String orgId) {}
+
+    @Override
+    public void memberChanged(String orgId, String memberId) {}
+
     /** The price in force for {@code model} at {@code at}, or a 400 naming the problem. */
     public PriceVersion priceAt(String model, Instant at) {
-        PriceBook book = snapshot;
+        PriceBook book = current();
         if (book.resolve(model).isEmpty()) {
             throw ApiException.validation(
                     "Unknown model '" + model + "': it is not in the price book.");
@@ -79,7 +105,7 @@ public class PriceBookService {
     }
 
     public Optional<String> resolve(String model) {
-        return snapshot.resolve(model);
+        return current().resolve(model);
     }
 
     /** Adds a dated version; an existing version with the same date is replaced. */
@@ -87,6 +113,7 @@ public class PriceBookService {
     public PriceVersion put(PriceVersion version, List<String> aliases) {
         upsert(version, true);
         saveAliases(version.model(), aliases);
+        changes.pricesChanged();
         return version;
     }
 
@@ -98,11 +125,13 @@ public class PriceBookService {
             added += upsert(version, false);
         }
         aliases.forEach(this::saveAliases);
+        changes.pricesChanged();
         return added;
     }
 
-    @Scheduled(fixedDelayString = "${headroom.prices.refresh-interval:PT5S}")
+    /** Reads the price book again (a change arriving meanwhile marks it stale again). */
     public void refresh() {
+        stale = false;
         List<PriceVersion> versions =
                 jdbc.sql("select * from price_version")
                         .query((rs, n) -> PriceRows.version(rs))

@@ -1,20 +1,22 @@
 package dev.headroom.core.db;
 
 import dev.headroom.core.StateChanges;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Whether a node may answer from what it keeps in memory (admission state, keys and roles), and
- * whether it hears other nodes' writes. By default memory is used on the embedded database, where
- * this process is provably the only Headroom node; with an external PostgreSQL other nodes may
- * write, so the default there is to read the database on every request, which keeps XU-18 and EX-12
- * exact across nodes without a bound. {@code headroom.admission.cache=true} turns memory on for an
- * external database too, with other nodes' writes arriving by notification (see BENCHMARKS.md for
- * the measured delay). {@code headroom.admission.listen=false} (tests) trusts this node's own
- * writes alone, so a write path that forgets to tell {@link StateChanges} fails at once.
+ * Whether a node may answer from what it keeps in memory (admission state, keys and roles, the
+ * gateway's upstreams, prices), and whether it hears other nodes' writes. On by default with any
+ * database (issue 15): each node holds a lease, and a write is answered only once every other live
+ * node has acknowledged it ({@link StateNotifications}, decision 8), so XU-18 and EX-12 hold
+ * exactly across nodes. {@code headroom.admission.cache=false} reads the database for every
+ * admission and key instead. {@code headroom.admission.listen=false} (tests) trusts this node's own
+ * writes alone, so a write path that forgets to tell {@link StateChanges} fails at once. {@code
+ * headroom.nodes.lease} (default PT2S) bounds how long a node that stops answering can make another
+ * node's write wait.
  */
 @Configuration(proxyBeanMethods = false)
 public class StateCaching {
@@ -29,15 +31,16 @@ public class StateCaching {
 
     @Bean
     Policy stateCachingPolicy(Environment env) {
-        boolean embedded = env.getProperty("spring.datasource.url") == null;
-        boolean enabled = env.getProperty("headroom.admission.cache", Boolean.class, embedded);
-        boolean listens =
-                enabled && env.getProperty("headroom.admission.listen", Boolean.class, true);
+        boolean enabled = env.getProperty("headroom.admission.cache", Boolean.class, true);
+        boolean listens = env.getProperty("headroom.admission.listen", Boolean.class, true);
         return new Policy(enabled, listens);
     }
 
     @Bean
-    StateNotifications stateNotifications(Policy policy, StateChanges changes, DataSource data) {
-        return new StateNotifications(changes, data, policy.listens());
+    StateNotifications stateNotifications(
+            Policy policy, StateChanges changes, DataSource data, Environment env) {
+        Duration lease =
+                env.getProperty("headroom.nodes.lease", Duration.class, Duration.ofSeconds(2));
+        return new StateNotifications(changes, data, policy.listens(), lease);
     }
 }

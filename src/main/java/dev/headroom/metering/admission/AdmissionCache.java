@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -63,16 +64,30 @@ public class AdmissionCache implements StateChanges.Listener {
     private final AtomicLongArray versions = new AtomicLongArray(STRIPES);
     private final AtomicLong epoch = new AtomicLong();
     private volatile boolean trusted;
+    private final java.util.concurrent.atomic.LongAdder hits =
+            new java.util.concurrent.atomic.LongAdder();
+    private final BooleanSupplier leaseFresh;
     private final Map<String, Versioned<OrgPart>> orgs = new ConcurrentHashMap<>();
     private final Map<MemberKey, Versioned<MemberPart>> members = new ConcurrentHashMap<>();
 
     public AdmissionCache(boolean enabled, boolean trustedFromStart) {
+        this(enabled, trustedFromStart, () -> true);
+    }
+
+    /** {@code leaseFresh}: whether this node's lease allows memory at all (issue 15). */
+    public AdmissionCache(boolean enabled, boolean trustedFromStart, BooleanSupplier leaseFresh) {
+        this.leaseFresh = leaseFresh;
         this.enabled = enabled;
         this.trusted = trustedFromStart;
     }
 
     public boolean enabled() {
         return enabled;
+    }
+
+    /** How many parts were answered from memory so far (tests: memory is really used). */
+    public long hits() {
+        return hits.sum();
     }
 
     /**
@@ -97,7 +112,7 @@ public class AdmissionCache implements StateChanges.Listener {
 
     private <K, T> T get(
             Map<K, Versioned<T>> parts, K key, int stripe, Predicate<T> fresh, Supplier<T> load) {
-        if (!enabled || !trusted) {
+        if (!enabled || !trusted || !leaseFresh.getAsBoolean()) {
             return load.get();
         }
         long currentEpoch = epoch.get();
@@ -107,6 +122,7 @@ public class AdmissionCache implements StateChanges.Listener {
                 && cached.epoch() == currentEpoch
                 && cached.version() == version
                 && fresh.test(cached.value())) {
+            hits.increment();
             return cached.value();
         }
         T loaded = load.get();

@@ -11,7 +11,8 @@ public class AdmissionCacheConfig {
 
     @Bean
     public AdmissionCache admissionCache(StateCaching.Policy policy, StateChanges changes) {
-        AdmissionCache cache = new AdmissionCache(policy.enabled(), policy.trustedFromStart());
+        AdmissionCache cache =
+                new AdmissionCache(policy.enabled(), policy.trustedFromStart(), changes::fresh);
         changes.register(cache);
         return cache;
     }
