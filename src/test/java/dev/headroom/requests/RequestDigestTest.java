@@ -65,4 +65,43 @@ class RequestDigestTest extends IntegrationTest {
         quiet.advance(Instant.parse("2027-09-08T15:00:00Z"));
         assertThat(MAIL.count(quiet.email(quietAdmin), "pending request")).isZero();
     }
+
+    /**
+     * A request filed at the very instant of the digest hour waits for the next day's digest, and
+     * one decided at that instant is still listed — whether the job runs before or after: the
+     * answer may not depend on when the scheduler happens to run (found by the million-operation
+     * simulation, seed 1129, org 911).
+     */
+    @Test
+    void XU24_aRequestFiledOrDecidedAtTheDigestInstantGivesTheSameDigestsWhenTheJobRunsLate() {
+        Instant nineAm = Instant.parse("2027-09-06T14:00:00Z");
+        for (boolean jobFirst : new boolean[] {true, false}) {
+            OrgFixture org = scenario().org("ENTERPRISE_SEAT", "America/Chicago", nineAm);
+            String admin = org.member("STANDARD", "ADMIN");
+            String member = org.member("STANDARD");
+            org.spendCents(member, 500);
+            if (jobFirst) {
+                assertThat(digests.runFor(org.id)).isZero();
+            }
+            Api.Response filed =
+                    org.service.post(
+                            org.path("/members/" + member + "/extra-usage-requests"), null);
+            assertThat(filed.status()).isEqualTo(201);
+            assertThat(digests.runFor(org.id)).as("job first: " + jobFirst).isZero();
+            // Tuesday 09:00, and the request dismissed at that instant: still in Tuesday's digest.
+            org.advance(Instant.parse("2027-09-07T14:00:00Z"));
+            if (!jobFirst) {
+                org.owner.post(
+                        org.path("/extra-usage-requests/" + filed.text("id") + "/dismiss"), null);
+            }
+            digests.runFor(org.id);
+            assertThat(MAIL.await(org.email(admin), "pending request", 1))
+                    .as("job first: " + jobFirst)
+                    .isEqualTo(1);
+            org.advance(Instant.parse("2027-09-08T15:00:00Z"));
+            assertThat(MAIL.await(org.email(admin), "pending request", 2))
+                    .as("job first: " + jobFirst)
+                    .isEqualTo(jobFirst ? 2 : 1);
+        }
+    }
 }
