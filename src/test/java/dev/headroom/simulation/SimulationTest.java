@@ -63,10 +63,15 @@ class SimulationTest extends IntegrationTest {
         }
     }
 
+    /** How many operations a run without {@code headroom.sim.ops} makes. */
+    protected int defaultOperations() {
+        return DEFAULT_OPERATIONS;
+    }
+
     @Test
     void theServiceAgreesWithTheReferenceModel() throws Exception {
         long seed = Long.getLong("headroom.sim.seed", 1129L);
-        int operations = Integer.getInteger("headroom.sim.ops", DEFAULT_OPERATIONS);
+        int operations = Integer.getInteger("headroom.sim.ops", defaultOperations());
         // Orgs are independent, so long runs may take several at once; the sequence of each org,
         // and so a failure and its reduction, depends on the seed only.
         int threads = Integer.getInteger("headroom.sim.threads", 2);

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -17,18 +18,24 @@ public final class Api {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final String baseUrl;
+    // Several nodes' addresses: each request goes to one of them at random (issue 15).
+    private final List<String> baseUrls;
     private final String key;
     private final Map<String, String> headers;
 
     public Api(String baseUrl, String key) {
-        this(baseUrl, key, Map.of());
+        this(List.of(baseUrl), key, Map.of());
     }
 
-    private Api(String baseUrl, String key, Map<String, String> headers) {
-        this.baseUrl = baseUrl;
+    private Api(List<String> baseUrls, String key, Map<String, String> headers) {
+        this.baseUrls = baseUrls;
         this.key = key;
         this.headers = headers;
+    }
+
+    /** A caller whose every request goes to one of several nodes, picked at random. */
+    public static Api spreadOver(List<String> baseUrls, String key) {
+        return new Api(List.copyOf(baseUrls), key, Map.of());
     }
 
     /** The key this caller sends. */
@@ -37,14 +44,14 @@ public final class Api {
     }
 
     public Api as(String otherKey) {
-        return new Api(baseUrl, otherKey, headers);
+        return new Api(baseUrls, otherKey, headers);
     }
 
     /** The same caller, sending one more header with every request. */
     public Api withHeader(String name, String value) {
         Map<String, String> more = new java.util.HashMap<>(headers);
         more.put(name, value);
-        return new Api(baseUrl, key, Map.copyOf(more));
+        return new Api(baseUrls, key, Map.copyOf(more));
     }
 
     public record Response(int status, JsonNode body, String raw) {
@@ -79,6 +86,13 @@ public final class Api {
         return send("PATCH", path, body);
     }
 
+    private String baseUrl() {
+        return baseUrls.size() == 1
+                ? baseUrls.getFirst()
+                : baseUrls.get(
+                        java.util.concurrent.ThreadLocalRandom.current().nextInt(baseUrls.size()));
+    }
+
     /** Sends {@code body} as JSON; a {@code String} body is sent as it is (for malformed input). */
     public Response send(String method, String path, Object body) {
         try {
@@ -87,7 +101,7 @@ public final class Api {
                             ? ""
                             : body instanceof String s ? s : JSON.writeValueAsString(body);
             HttpRequest.Builder request =
-                    HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    HttpRequest.newBuilder(URI.create(baseUrl() + path))
                             .timeout(Duration.ofSeconds(30))
                             .header("Content-Type", "application/json")
                             .method(
