@@ -71,11 +71,10 @@ class AcknowledgedInvalidationTest {
                     .isOne();
         }
         Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
-        String orgId = seatOrg(apis.get(0), "Acknowledged", t0);
-        String member = standardMember(apis.get(0), orgId, "ack@example.com", "Ack");
-        SeveralNodesTest.standardSession(apis.get(0), orgId, "0");
-        apis.get(0).put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
-        String limit = "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit";
+        ExtraOnly m = extraOnlyMember("Acknowledged", t0);
+        String orgId = m.orgId();
+        String member = m.member();
+        String limit = m.limit();
         Map<String, Object> admission = haikuAdmission(orgId, member);
         Random random = new Random(15);
         java.util.ArrayDeque<Long> hitsBefore = new java.util.ArrayDeque<>();
@@ -152,11 +151,10 @@ class AcknowledgedInvalidationTest {
     void issue15_aNodeWhoseNotificationConnectionIsCutDoesNotAdmitFromStaleState()
             throws Exception {
         Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
-        String orgId = seatOrg(apis.get(0), "Cut", t0);
-        String member = standardMember(apis.get(0), orgId, "cut@example.com", "Cut");
-        SeveralNodesTest.standardSession(apis.get(0), orgId, "0");
-        apis.get(0).put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
-        String limit = "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit";
+        ExtraOnly m = extraOnlyMember("Cut", t0);
+        String orgId = m.orgId();
+        String member = m.member();
+        String limit = m.limit();
         Map<String, Object> admission = haikuAdmission(orgId, member);
         String cutNode = nodes.get(2).getBean(StateNotifications.class).nodeId();
         for (int round = 0; round < 5; round++) {
@@ -213,6 +211,19 @@ class AcknowledgedInvalidationTest {
             assertThat(apis.get(1).put(limit, Map.of("amount", "4.00")).status()).isEqualTo(200);
             assertThat((System.nanoTime() - again) / 1_000_000).isLessThan(1_000);
         }
+    }
+
+    record ExtraOnly(String orgId, String member, String limit) {}
+
+    /** A member with no included usage in an org with extra usage on: their limit alone decides. */
+    private static ExtraOnly extraOnlyMember(String orgName, Instant t0) {
+        String orgId = seatOrg(apis.get(0), orgName, t0);
+        String member =
+                standardMember(apis.get(0), orgId, orgName.toLowerCase() + "@example.com", orgName);
+        SeveralNodesTest.standardSession(apis.get(0), orgId, "0");
+        apis.get(0).put("/api/v1/orgs/" + orgId + "/extra-usage", Map.of("enabled", true));
+        return new ExtraOnly(
+                orgId, member, "/api/v1/orgs/" + orgId + "/members/" + member + "/spend-limit");
     }
 
     private static String money(long micros) {
