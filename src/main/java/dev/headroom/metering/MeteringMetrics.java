@@ -20,6 +20,7 @@ public class MeteringMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final DistributionSummary groupReports;
+    private final DistributionSummary groupOrgs;
     private final Timer groupCommit;
 
     public MeteringMetrics(MeterRegistry registry) {
@@ -27,6 +28,10 @@ public class MeteringMetrics {
         this.groupReports =
                 DistributionSummary.builder("headroom.settlement.group.reports")
                         .description("Usage reports committed together in one transaction")
+                        .register(registry);
+        this.groupOrgs =
+                DistributionSummary.builder("headroom.settlement.group.orgs")
+                        .description("Orgs whose usage reports one settlement group committed")
                         .register(registry);
         this.groupCommit =
                 Timer.builder("headroom.settlement.commit")
@@ -109,8 +114,9 @@ public class MeteringMetrics {
         return Timer.start(registry);
     }
 
-    void group(int reports, Timer.Sample timing) {
+    void group(int reports, int orgs, Timer.Sample timing) {
         groupReports.record(reports);
+        groupOrgs.record(orgs);
         timing.stop(groupCommit);
     }
 

@@ -18,19 +18,25 @@ import dev.headroom.pricing.PriceBookService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * XU-17 – XU-19: settles usage reports. Concurrent reports and batches of one org are committed
- * together in one transaction ({@link GroupCommit}): the transaction reads what the {@link
- * SettlementPlan} needs, the plan decides, the writer applies it, and each caller is answered only
- * after the commit (EX-10).
+ * XU-17 – XU-19: settles usage reports. Concurrent reports and batches of the orgs that share a
+ * lane are committed together in one transaction ({@link GroupCommit}): for each org the
+ * transaction reads what the {@link SettlementPlan} needs, the plan decides, the writer applies it,
+ * and each caller is answered only after the commit (EX-10).
  */
 @Service
 public class SettlementService {
@@ -38,6 +44,7 @@ public class SettlementService {
     public static final int REPORTS_PER_GROUP_MAX = 1_000;
 
     private static final int RACE_RETRIES_MAX = 3;
+    private static final Logger log = LoggerFactory.getLogger(SettlementService.class);
 
     private final OrgService orgs;
     private final PriceBookService prices;
@@ -50,6 +57,7 @@ public class SettlementService {
     private final GroupCommit<Queued> groups = new GroupCommit<>(REPORTS_PER_GROUP_MAX);
     // The load benchmark's naive baseline: one transaction per call, no group commit.
     private final boolean naiveForBenchmark;
+    private final int lanes;
 
     public SettlementService(
             OrgService orgs,
@@ -60,7 +68,12 @@ public class SettlementService {
             TransactionTemplate tx,
             MeteringMetrics metrics,
             StateChanges changes,
-            @Value("${headroom.benchmark.naive-settlement:false}") boolean naiveForBenchmark) {
+            @Value("${headroom.benchmark.naive-settlement:false}") boolean naiveForBenchmark,
+            @Value("${headroom.settlement.lanes:16}") int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("headroom.settlement.lanes must be at least 1.");
+        }
+        this.lanes = lanes;
         this.metrics = metrics;
         this.changes = changes;
         this.orgs = orgs;
@@ -106,6 +119,24 @@ public class SettlementService {
         return measured(settle(reports, true, true));
     }
 
+    /**
+     * Orgs share a fixed number of lanes, so that a group can hold the reports of many quiet orgs
+     * (one commit, one fsync) and no more transactions settle at once than there are lanes; an org
+     * always has the same lane, so its own reports stay in order.
+     */
+    private String laneOf(String orgId) {
+        return "lane " + lane(orgId, lanes);
+    }
+
+    /** Reports and batches queued in {@code orgId}'s lane, behind the commit under way (tests). */
+    int waitingInLaneOf(String orgId) {
+        return groups.waiting(laneOf(orgId));
+    }
+
+    static int lane(String orgId, int lanes) {
+        return Math.floorMod(orgId.hashCode(), lanes);
+    }
+
     private SettlementOutcome measured(SettlementOutcome outcome) {
         metrics.settled(outcome);
         return outcome;
@@ -113,6 +144,7 @@ public class SettlementService {
 
     /** Reports waiting for their group's commit: a single report, or a whole batch. */
     private record Queued(
+            String orgId,
             List<PricedReport> reports,
             boolean allOrNothing,
             boolean durableOnAnswer,
@@ -159,14 +191,15 @@ public class SettlementService {
             }
         }
         Queued queued =
-                new Queued(priced, allOrNothing, durableOnAnswer, new CompletableFuture<>());
+                new Queued(
+                        org.id(), priced, allOrNothing, durableOnAnswer, new CompletableFuture<>());
         // Every caller, leader of its group or not, is answered only once the other nodes have
         // dropped what the commit changed (issue 15) — and no lane is held through that wait.
         changes.acknowledgedAfter(() -> {
             if (naiveForBenchmark) {
                 commitGroup(List.of(queued));
             } else {
-                groups.submit(org.id(), queued, this::commitGroup);
+                groups.submit(laneOf(org.id()), queued, this::commitGroup);
             }
             return null;
         });
@@ -181,28 +214,72 @@ public class SettlementService {
     }
 
     /**
-     * One transaction for the group; each single report answered on its own, each batch as a whole.
-     * Only the first refused batch is taken out per attempt, because a later batch's refusal may
-     * stem from an earlier batch's request id.
+     * A lane's group, which may hold several orgs' reports (issue 15): all of them in one
+     * transaction, orgs in id order so that two groups (on any node) never wait for each other in a
+     * cycle, each org's rounds behind a savepoint so that a refused batch or a raced request id is
+     * taken back alone. Answers are given only after the commit. Should that transaction fail,
+     * nothing of it is answered and each org commits on its own, so one org's fault costs only its
+     * own reports.
      */
     private void commitGroup(List<Queued> group) {
-        Org org = orgs.require(group.getFirst().reports().getFirst().report().orgId());
-        List<Queued> pending = new ArrayList<>(group);
+        Map<String, List<Queued>> byOrg = new TreeMap<>();
+        group.forEach(q -> byOrg.computeIfAbsent(q.orgId(), id -> new ArrayList<>()).add(q));
+        if (byOrg.size() > 1) {
+            List<Runnable> answers = new ArrayList<>();
+            try {
+                transaction(
+                        group,
+                        status ->
+                                byOrg.forEach((orgId, queued) -> {
+                                    Org org = orgs.require(orgId);
+                                    settleOrg(
+                                            queued,
+                                            answers,
+                                            round -> inSavepoint(status, org, round));
+                                }));
+                answers.forEach(Runnable::run);
+                return;
+            } catch (RuntimeException e) {
+                log.warn(
+                        "A settlement group of {} orgs failed; each commits alone",
+                        byOrg.size(),
+                        e);
+            }
+        }
+        byOrg.forEach((orgId, queued) -> {
+            Org org = orgs.require(orgId);
+            List<Runnable> answers = new ArrayList<>();
+            try {
+                settleOrg(queued, answers, round -> inOwnTransaction(org, round));
+            } catch (RuntimeException | Error e) {
+                queued.forEach(q -> q.answer().completeExceptionally(e));
+                return;
+            }
+            answers.forEach(Runnable::run);
+        });
+    }
+
+    /**
+     * Settles one org's reports in rounds until each has its answer (to be given after the commit).
+     * Only the first refused batch is taken out per round, because a later batch's refusal may stem
+     * from an earlier batch's request id.
+     */
+    private static void settleOrg(
+            List<Queued> queued, List<Runnable> answers, Function<List<Queued>, Round> attempt) {
+        List<Queued> pending = new ArrayList<>(queued);
         int races = 0;
         while (!pending.isEmpty()) {
             List<Queued> round = List.copyOf(pending);
-            var timing = metrics.startGroup();
-            Round outcome = tx.execute(status -> commitRound(org, round, status));
-            metrics.group(round.stream().mapToInt(Queued::weight).sum(), timing);
-            switch (outcome) {
+            switch (attempt.apply(round)) {
                 case Round.Committed committed -> {
-                    answer(round, committed.outcomes());
+                    answers.add(() -> answer(round, committed.outcomes()));
                     pending.clear();
                 }
                 case Round.BatchRefused refused -> {
-                    refused.batch()
-                            .answer()
-                            .complete(new SettlementOutcome.Refused(refused.refusal()));
+                    answers.add(() ->
+                            refused.batch()
+                                    .answer()
+                                    .complete(new SettlementOutcome.Refused(refused.refusal())));
                     pending.remove(refused.batch());
                 }
                 case Round.Raced raced -> {
@@ -211,32 +288,74 @@ public class SettlementService {
                                 new SettlementRefusal(
                                         SettlementRefusal.Kind.CONCURRENT,
                                         "The same request id is being settled concurrently; retry.");
-                        pending.forEach(q ->
-                                q.answer().complete(new SettlementOutcome.Refused(concurrent)));
+                        List<Queued> refusedAll = List.copyOf(pending);
+                        answers.add(() ->
+                                refusedAll.forEach(q ->
+                                        q.answer()
+                                                .complete(
+                                                        new SettlementOutcome.Refused(
+                                                                concurrent))));
                         pending.clear();
                     }
                 }
-                case null -> throw new IllegalStateException("A settlement round had no outcome.");
             }
         }
     }
 
-    private Round commitRound(Org org, List<Queued> round, TransactionStatus status) {
+    private Round inOwnTransaction(Org org, List<Queued> round) {
+        Round[] outcome = new Round[1];
+        transaction(
+                round,
+                status -> {
+                    outcome[0] = commitRound(org, round);
+                    if (!(outcome[0] instanceof Round.Committed)) {
+                        status.setRollbackOnly();
+                    }
+                });
+        return outcome[0];
+    }
+
+    private Round inSavepoint(TransactionStatus status, Org org, List<Queued> round) {
+        Object savepoint = status.createSavepoint();
+        Round outcome = commitRound(org, round);
+        if (!(outcome instanceof Round.Committed)) {
+            status.rollbackToSavepoint(savepoint);
+        }
+        status.releaseSavepoint(savepoint);
+        return outcome;
+    }
+
+    /**
+     * One measured transaction; its commit waits for the disk unless none of its callers need it.
+     */
+    private void transaction(List<Queued> items, Consumer<TransactionStatus> work) {
+        var timing = metrics.startGroup();
+        try {
+            tx.executeWithoutResult(status -> {
+                if (items.stream().noneMatch(Queued::durableOnAnswer)) {
+                    writer.commitWithoutWaitingForDisk();
+                }
+                work.accept(status);
+            });
+        } finally {
+            metrics.group(
+                    items.stream().mapToInt(Queued::weight).sum(),
+                    (int) items.stream().map(Queued::orgId).distinct().count(),
+                    timing);
+        }
+    }
+
+    private Round commitRound(Org org, List<Queued> round) {
         List<PricedReport> reports = new ArrayList<>();
         round.forEach(q -> reports.addAll(q.reports()));
-        if (round.stream().noneMatch(Queued::durableOnAnswer)) {
-            writer.commitWithoutWaitingForDisk();
-        }
         ExtraUsageSettings s = settings.get(org.id());
         SettlementPlan.Inputs inputs = reads.load(org, reports, s);
         SettlementPlan plan = SettlementPlan.of(inputs);
         Optional<Round.BatchRefused> refused = firstRefusedBatch(round, plan.outcomes());
         if (refused.isPresent()) {
-            status.setRollbackOnly();
             return refused.get();
         }
         if (!writer.apply(org, plan, inputs.members(), s, orgs.now(org))) {
-            status.setRollbackOnly();
             return new Round.Raced();
         }
         return new Round.Committed(plan.outcomes());

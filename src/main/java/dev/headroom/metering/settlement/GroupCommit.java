@@ -10,14 +10,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Group commit (issue 6): concurrent single settlements of one org are committed together, in one
- * transaction, so a hot org's counter rows are written once per group instead of once per event,
- * and one fsync covers the group. Each caller gets its answer only after the commit that holds its
- * event.
+ * Group commit (issues 6 and 15): concurrent settlements queued under one key (a lane, which many
+ * orgs share) are committed together, in one transaction, so a hot org's counter rows are written
+ * once per group instead of once per event, and one fsync covers the reports of every org in the
+ * group. Each caller gets its answer only after the commit that holds its event.
  *
- * <p>No timer: whoever holds an org's lock commits everything queued for that org when it gets the
+ * <p>No timer: whoever holds a lane's lock commits everything queued in that lane when it gets the
  * lock. Events that arrive during a commit wait for it to end (one commit time at most) and then go
- * together. A quiet org commits each event alone, at once.
+ * together. A quiet lane commits each event alone, at once.
  *
  * @param <T> a queued item; its {@link Item#answer()} is completed by the commit
  */
@@ -33,8 +33,8 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
         }
     }
 
-    // Past this many orgs' lanes, idle ones are dropped: a lane is only a queue and a lock, and a
-    // new one is made at the next report (for a moment two committers of one org are harmless).
+    // Past this many lanes, idle ones are dropped: a lane is only a queue and a lock, and a new one
+    // is made at the next report (for a moment two committers of one lane are harmless).
     public static final int LANES_MAX = 10_000;
 
     // The largest total weight of a group; an item heavier than this goes alone.

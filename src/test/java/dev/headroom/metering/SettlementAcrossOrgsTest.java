@@ -1,0 +1,259 @@
+package dev.headroom.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.support.Api;
+import dev.headroom.support.IntegrationTest;
+import dev.headroom.support.Scenario.OrgFixture;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Issue 15, item 3: the reports of the orgs that share a lane are committed in one transaction.
+ * Each org's split stays exact, a refused batch or a reused request id is refused alone, and an org
+ * whose writes fail costs the others of its group nothing (XU-17, XU-19, EX-10).
+ *
+ * <p>To make the group certain, not likely: a member row of one org of the lane is locked from
+ * outside, so that org's settlement holds the lane while every other call queues behind it; once
+ * all are queued the lock is let go and they commit as one group.
+ */
+class SettlementAcrossOrgsTest extends IntegrationTest {
+    static final Instant T0 = Instant.parse("2027-06-07T10:00:00Z");
+    static final int LANES = 16; // the default
+
+    @Autowired JdbcTemplate jdbc;
+    @Autowired DataSource dataSource;
+    @Autowired SettlementService settlements;
+
+    /** Usage worth exactly {@code cents} (claude-haiku-4-5: $1 per million input tokens). */
+    static Map<String, Object> cents(OrgFixture org, String member, String requestId, long cents) {
+        Map<String, Object> body =
+                new HashMap<>(org.usageBody(member, requestId, T0, cents * 10_000, 0));
+        body.put("model", "claude-haiku-4-5");
+        return body;
+    }
+
+    /** An org with two standard members, a 20-cent session window and extra usage on. */
+    record Tenant(OrgFixture org, String a, String b) {}
+
+    /** Orgs made until one lane holds {@code n} of them: those. */
+    private List<Tenant> laneMates(int n) {
+        Map<Integer, List<Tenant>> byLane = new HashMap<>();
+        while (true) {
+            OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+            org.windows("STANDARD", "session", "PT5H", "0.20");
+            org.put("/extra-usage", Map.of("enabled", true));
+            Tenant t = new Tenant(org, org.member("STANDARD"), org.member("STANDARD"));
+            List<Tenant> lane =
+                    byLane.computeIfAbsent(
+                            SettlementService.lane(org.id, LANES), l -> new ArrayList<>());
+            lane.add(t);
+            if (lane.size() == n) {
+                return lane;
+            }
+        }
+    }
+
+    /** A call to make with an org's service key, and the status it must get (0: any). */
+    record Call(OrgFixture org, String path, Object body, int status) {}
+
+    @Test
+    void XU17_orgsOfOneLaneCommitTogetherEachExactAndEachRefusalItsOwn() throws Exception {
+        List<Tenant> tenants = laneMates(4);
+        Tenant holder = tenants.getFirst();
+        List<Tenant> mates = tenants.subList(1, tenants.size());
+        for (Tenant t : mates) {
+            assertThat(
+                            t.org()
+                                    .service
+                                    .post("/api/v1/usage", cents(t.org(), t.a(), "pre", 5))
+                                    .status())
+                    .isEqualTo(200);
+        }
+        List<Call> calls = new ArrayList<>();
+        for (Tenant t : mates) {
+            OrgFixture o = t.org();
+            for (int i = 0; i < 6; i++) {
+                calls.add(single(o, cents(o, i % 2 == 0 ? t.a() : t.b(), "s" + i, 5), 200));
+            }
+            calls.add(single(o, cents(o, t.a(), "pre", 7), 409)); // reused id, other content
+            calls.add(batch(o, List.of(cents(o, t.a(), "b0", 5), cents(o, t.b(), "b1", 5)), 200));
+            calls.add(
+                    batch(
+                            o,
+                            List.of(cents(o, t.b(), "g0", 5), cents(o, "mem_nobody", "g1", 5)),
+                            404));
+        }
+        Map<String, Double> before = groupMetrics();
+        List<Api.Response> answers = behindHeldLane(holder, calls);
+        Map<String, Double> after = groupMetrics();
+
+        for (int i = 0; i < calls.size(); i++) {
+            assertThat(answers.get(i).status())
+                    .as("call %d: %s", i, answers.get(i))
+                    .isEqualTo(calls.get(i).status());
+        }
+        // Each org: a spent 5 + 15 + 5 = 25 cents, b 15 + 5 = 20 cents; 20 cents each included.
+        for (Tenant t : mates) {
+            assertThat(t.org().usageOf(t.a()).text("mtdSpend")).isEqualTo("0.05");
+            assertThat(t.org().usageOf(t.b()).text("mtdSpend")).isEqualTo("0.00");
+            assertThat(t.org().owner.get(t.org().path("/extra-usage")).text("mtdSpend"))
+                    .isEqualTo("0.05");
+            // The refused batch wrote nothing: its good report is fresh when sent again.
+            Api.Response again =
+                    t.org().service.post("/api/v1/usage", cents(t.org(), t.b(), "g0", 5));
+            assertThat(again.body().get("duplicate").asBoolean()).isFalse();
+        }
+        assertThat(after.get("max")).isGreaterThanOrEqualTo(mates.size());
+        assertThat(after.get("sum") - before.get("sum"))
+                .as("the held org's group, then one group of the other three")
+                .isEqualTo(1.0 + mates.size());
+    }
+
+    @Test
+    void EX10_anOrgWhoseWritesFailCostsTheOthersOfItsGroupNothing() throws Exception {
+        List<Tenant> tenants = laneMates(4);
+        Tenant holder = tenants.getFirst();
+        Tenant failing = tenants.get(2);
+        jdbc.execute(
+                """
+                create or replace function test_refuse_events_of_org() returns trigger
+                language plpgsql as $$
+                begin
+                  if new.org_id = '%s' then raise exception 'refused by the test'; end if;
+                  return new;
+                end $$
+                """
+                        .formatted(failing.org().id));
+        jdbc.execute(
+                "create trigger test_refuse_events_of_org before insert on usage_event"
+                        + " for each row execute function test_refuse_events_of_org()");
+        List<Call> calls = new ArrayList<>();
+        for (Tenant t : tenants.subList(1, tenants.size())) {
+            for (int i = 0; i < 8; i++) {
+                calls.add(single(t.org(), cents(t.org(), t.a(), "f" + i, 5), 0));
+            }
+        }
+        List<Api.Response> answers;
+        try {
+            answers = behindHeldLane(holder, calls);
+        } finally {
+            jdbc.execute("drop trigger test_refuse_events_of_org on usage_event");
+            jdbc.execute("drop function test_refuse_events_of_org()");
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            boolean ofFailing = calls.get(i).org() == failing.org();
+            assertThat(answers.get(i).status())
+                    .as("call %d: %s", i, answers.get(i))
+                    .isEqualTo(ofFailing ? 500 : 200);
+        }
+        for (Tenant t : tenants.subList(1, tenants.size())) {
+            String expected = t == failing ? "0.00" : "0.20";
+            assertThat(t.org().usageOf(t.a()).text("mtdSpend")).isEqualTo(expected);
+        }
+        // Nothing of the failing org was half-written: sent again, each report is fresh.
+        for (int i = 0; i < 8; i++) {
+            Api.Response again =
+                    failing.org()
+                            .service
+                            .post("/api/v1/usage", cents(failing.org(), failing.a(), "f" + i, 5));
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.body().get("duplicate").asBoolean()).isFalse();
+        }
+        assertThat(failing.org().usageOf(failing.a()).text("mtdSpend")).isEqualTo("0.20");
+    }
+
+    /**
+     * Makes {@code calls} while {@code holder}'s settlement holds their lane: all of them queue,
+     * then go as one group once the holder's member row is let go.
+     */
+    private List<Api.Response> behindHeldLane(Tenant holder, List<Call> calls) throws Exception {
+        try (Connection lock = dataSource.getConnection();
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement s =
+                    lock.prepareStatement(
+                            "select 1 from member where org_id = ? and id = ? for update")) {
+                s.setString(1, holder.org().id);
+                s.setString(2, holder.a());
+                s.executeQuery();
+            }
+            Future<Api.Response> held =
+                    threads.submit(() ->
+                            holder.org()
+                                    .service
+                                    .post(
+                                            "/api/v1/usage",
+                                            cents(holder.org(), holder.a(), "h", 5)));
+            String lane = holder.org().id;
+            // The holder's settlement holds the lane once its transaction waits for the row lock.
+            awaitTrue(() ->
+                    held.isDone()
+                            || jdbc.queryForObject(
+                                            "select count(*) from pg_locks where not granted",
+                                            Integer.class)
+                                    > 0);
+            List<Future<Api.Response>> pending = new ArrayList<>();
+            for (Call call : calls) {
+                pending.add(
+                        threads.submit(() -> call.org().service.post(call.path(), call.body())));
+            }
+            awaitTrue(() -> settlements.waitingInLaneOf(lane) == calls.size());
+            assertThat(held.isDone()).as("the holder still holds the lane").isFalse();
+            lock.commit();
+            assertThat(held.get().status()).isEqualTo(200);
+            List<Api.Response> answers = new ArrayList<>();
+            for (Future<Api.Response> f : pending) {
+                answers.add(f.get());
+            }
+            return answers;
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        Instant end = Instant.now().plus(Duration.ofSeconds(20));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("Not reached within 20 s.");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static Call single(OrgFixture org, Map<String, Object> body, int status) {
+        return new Call(org, "/api/v1/usage", body, status);
+    }
+
+    private static Call batch(OrgFixture org, List<Map<String, Object>> items, int status) {
+        return new Call(org, "/api/v1/usage:batch", Map.of("items", items), status);
+    }
+
+    private Map<String, Double> groupMetrics() {
+        String text = operator().get("/actuator/prometheus").raw();
+        Map<String, Double> values = new HashMap<>();
+        Matcher m =
+                Pattern.compile("(?m)^headroom_settlement_group_orgs_(count|sum|max) (\\S+)$")
+                        .matcher(text);
+        while (m.find()) {
+            values.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        assertThat(values).containsKeys("count", "sum", "max");
+        return values;
+    }
+}
