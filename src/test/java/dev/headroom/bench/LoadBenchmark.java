@@ -281,14 +281,14 @@ class LoadBenchmark {
      * HTTP/1.1 throughout: the client would otherwise offer an h2c upgrade on every GET, which the
      * floor would pay and the POSTs would not.
      */
-    private static HttpClient client() {
+    static HttpClient client() {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
     }
 
-    private static String header(String more) {
+    static String header(String more) {
         return "date "
                 + Instant.now().toString().substring(0, 10)
                 + ", "
@@ -302,7 +302,7 @@ class LoadBenchmark {
     }
 
     /** The throughput of line {@code after} over that of line {@code before} ("N req/s"). */
-    private static String ratio(String after, String before) {
+    static String ratio(String after, String before) {
         java.util.regex.Pattern rate = java.util.regex.Pattern.compile("([0-9,]+) (req|events)/s");
         java.util.regex.Matcher a = rate.matcher(after);
         java.util.regex.Matcher b = rate.matcher(before);
@@ -315,7 +315,7 @@ class LoadBenchmark {
         return String.format(java.util.Locale.ROOT, "%.2f", ratio);
     }
 
-    private void warmUp(HttpClient http, String base, Api operator, AtomicLong ids)
+    static void warmUp(HttpClient http, String base, Api operator, AtomicLong ids)
             throws Exception {
         Target warm = org(operator, 100);
         run(
@@ -333,7 +333,7 @@ class LoadBenchmark {
      * The same admission and settlement as Lua scripts on a local {@code redis-server}, on the same
      * org shapes, without HTTP in between: the clients call Redis directly.
      */
-    private List<String> redisBaseline(AtomicLong ids) throws Exception {
+    static List<String> redisBaseline(AtomicLong ids) throws Exception {
         if (!RedisBaseline.available()) {
             return List.of(
                     "Redis Lua baseline: not run (no /usr/bin/redis-server; bench/load.sh installs it)");
@@ -416,7 +416,7 @@ class LoadBenchmark {
         return t.members().get(Math.floorMod(n, t.members().size()));
     }
 
-    private static List<Target> orgs(Api operator) {
+    static List<Target> orgs(Api operator) {
         List<Target> many = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             many.add(org(operator, 10));
@@ -430,7 +430,7 @@ class LoadBenchmark {
         boolean send(int n) throws Exception;
     }
 
-    private String run(String name, HttpClient http, IntFunction<HttpRequest> requests)
+    static String run(String name, HttpClient http, IntFunction<HttpRequest> requests)
             throws Exception {
         return run(
                 name,
@@ -440,7 +440,7 @@ class LoadBenchmark {
                                 == 200);
     }
 
-    private String run(String name, Request request) throws Exception {
+    static String run(String name, Request request) throws Exception {
         String only = System.getProperty("headroom.load.only", "");
         if (!name.equals("warm-up") && !name.contains(only)) {
             return name + ": not run (headroom.load.only=" + only + ")";
@@ -484,11 +484,11 @@ class LoadBenchmark {
                 latency.getValueAtPercentile(99.9) / 1000.0);
     }
 
-    private static HttpRequest get(String url) {
+    static HttpRequest get(String url) {
         return HttpRequest.newBuilder(URI.create(url)).GET().build();
     }
 
-    private static HttpRequest admission(String base, Target t, int n) {
+    static HttpRequest admission(String base, Target t, int n) {
         String body =
                 "{\"orgId\":\""
                         + t.org()
@@ -499,13 +499,12 @@ class LoadBenchmark {
     }
 
     /** Request {@code n} spread over the orgs: org {@code n % 100}, its member {@code n / 100}. */
-    private static HttpRequest overOrgs(
-            String base, List<Target> orgs, AtomicLong ids, int n, int events) {
+    static HttpRequest overOrgs(String base, List<Target> orgs, AtomicLong ids, int n, int events) {
         return usage(
                 base, orgs.get(n % orgs.size()), ids.incrementAndGet(), n / orgs.size(), events);
     }
 
-    private static HttpRequest usage(String base, Target t, long id, int n, int events) {
+    static HttpRequest usage(String base, Target t, long id, int n, int events) {
         StringBuilder items = new StringBuilder();
         for (int e = 0; e < events; e++) {
             if (e > 0) {
@@ -536,7 +535,7 @@ class LoadBenchmark {
                 .build();
     }
 
-    private static Target org(Api operator, int members) {
+    static Target org(Api operator, int members) {
         String org =
                 operator.post(
                                 "/api/v1/orgs",

@@ -105,6 +105,30 @@ class BusinessMetricsTest extends IntegrationTest {
         }
     }
 
+    /**
+     * Issue 15: the hot path's requests are counted by Headroom's own series only, not observed as
+     * {@code http.server.requests}; other requests still are.
+     */
+    @Test
+    void theHotPathIsNotObservedAsHttpServerRequestsAndTheRestIs() {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        String member = org.member("STANDARD");
+        assertThat(org.decision(member)).isEqualTo("ALLOWED_INCLUDED");
+        assertThat(org.report(member, "hot-1", T0, 1_000, 100).status()).isEqualTo(200);
+        assertThat(org.owner.get(org.path("/extra-usage")).status()).isEqualTo(200);
+        String metrics = operator().get("/actuator/prometheus").raw();
+        List<String> requestUris =
+                Pattern.compile("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]+)\"")
+                        .matcher(metrics)
+                        .results()
+                        .map(m -> m.group(1))
+                        .distinct()
+                        .toList();
+        assertThat(requestUris)
+                .contains("/api/v1/orgs/{org}/extra-usage")
+                .doesNotContain("/api/v1/admissions", "/api/v1/usage", "/api/v1/usage:batch");
+    }
+
     private static Map<String, Object> message(String text) {
         return Map.of(
                 "model",

@@ -1,0 +1,306 @@
+package dev.headroom.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.bench.LoadBenchmark.Server;
+import dev.headroom.bench.LoadBenchmark.Target;
+import dev.headroom.support.Api;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15, item 5: the hot path on an external PostgreSQL (the production shape: its own server
+ * process, default settings, fsync and synchronous commit on), with one Headroom node and with
+ * three on the same database, against the HTTP floor of the same run and pgbench's naive
+ * three-statement settlement on the same PostgreSQL; the Redis Lua baseline beside them.
+ *
+ * <p>Not part of {@code ./test.sh}: run {@code bench/nodes.sh}; results in {@code
+ * target/bench/nodes.txt}.
+ */
+class NodesLoadBenchmark {
+    static final Path PG =
+            Path.of(System.getProperty("headroom.load.pg-bin", "/usr/lib/postgresql/15/bin"));
+
+    /** A PostgreSQL server of its own, as an operator would run it; removed at the end. */
+    record Postgres(Path data, int port) implements AutoCloseable {
+        static Postgres start() throws Exception {
+            Path data = Files.createTempDirectory("headroom-pg");
+            if (AS_ROOT) {
+                exec("chown", "postgres", data.toString());
+            }
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            server(
+                    PG.resolve("initdb").toString(),
+                    "-D",
+                    data.toString(),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust");
+            // Default settings, but for connections: three nodes hold 40 each.
+            server(
+                    PG.resolve("pg_ctl").toString(),
+                    "-D",
+                    data.toString(),
+                    "-l",
+                    data.resolve("server.log").toString(),
+                    "-o",
+                    "-p " + port + " -c max_connections=300 -k " + data,
+                    "-w",
+                    "start");
+            return new Postgres(data, port);
+        }
+
+        String createDatabase(String name) throws Exception {
+            exec(
+                    PG.resolve("createdb").toString(),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    "" + port,
+                    "-U",
+                    "postgres",
+                    name);
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+        }
+
+        String[] serverArgs(String url) {
+            return new String[] {
+                "--spring.datasource.url=" + url, "--spring.datasource.username=postgres"
+            };
+        }
+
+        @Override
+        public void close() throws Exception {
+            server(
+                    PG.resolve("pg_ctl").toString(),
+                    "-D",
+                    data.toString(),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop");
+            LoadBenchmark.deleteTree(data);
+        }
+    }
+
+    @Test
+    void nodes() throws Exception {
+        HttpClient http = LoadBenchmark.client();
+        AtomicLong ids = new AtomicLong();
+        List<String> out = new ArrayList<>();
+        out.add(
+                LoadBenchmark.header(
+                        ", external PostgreSQL 15 (default settings, max_connections=300)"));
+        try (Postgres pg = Postgres.start()) {
+            String hotNaive = pgbench(pg, true);
+            String manyNaive = pgbench(pg, false);
+
+            List<String> one;
+            try (Server node = Server.start(pg.serverArgs(pg.createDatabase("one")))) {
+                one = phases(List.of(node.base()), http, ids, "1 node");
+            }
+            List<String> three;
+            String url = pg.createDatabase("three");
+            try (Server a = Server.start(pg.serverArgs(url));
+                    Server b = Server.start(pg.serverArgs(url));
+                    Server c = Server.start(pg.serverArgs(url))) {
+                three = phases(List.of(a.base(), b.base(), c.base()), http, ids, "3 nodes");
+            }
+            out.add(hotNaive);
+            out.add(manyNaive);
+            out.addAll(one);
+            out.addAll(three);
+            for (List<String> phases : List.of(one, three)) {
+                String floor = phases.get(0);
+                out.add(
+                        label(floor)
+                                + ": admissions / HTTP floor: 1 org "
+                                + LoadBenchmark.ratio(phases.get(1), floor)
+                                + ", 100 orgs "
+                                + LoadBenchmark.ratio(phases.get(2), floor)
+                                + "; single settlements / pgbench naive: 1 org "
+                                + LoadBenchmark.ratio(phases.get(3), hotNaive)
+                                + ", 100 orgs "
+                                + LoadBenchmark.ratio(phases.get(4), manyNaive));
+            }
+        }
+        out.addAll(LoadBenchmark.redisBaseline(ids));
+        Path result = Path.of("target/bench/nodes.txt");
+        Files.createDirectories(result.getParent());
+        Files.write(result, out);
+        out.forEach(System.out::println);
+    }
+
+    private static String label(String phase) {
+        return phase.substring(0, phase.indexOf(':'));
+    }
+
+    /**
+     * The phases with every request sent to one of {@code bases} in turn; orgs made through the
+     * first. The first five lines are the floor, admissions of one and of 100 orgs, and single
+     * settlements of one and of 100 orgs (the ratios read them in that order).
+     */
+    private static List<String> phases(
+            List<String> bases, HttpClient http, AtomicLong ids, String label) throws Exception {
+        Api operator = new Api(bases.getFirst(), LoadBenchmark.OPERATOR);
+        Target hot = LoadBenchmark.org(operator, 1_000);
+        List<Target> many = LoadBenchmark.orgs(operator);
+        for (String base : bases) {
+            LoadBenchmark.warmUp(http, base, new Api(base, LoadBenchmark.OPERATOR), ids);
+        }
+        int n = bases.size();
+        return List.of(
+                LoadBenchmark.run(
+                        label + ": HTTP floor: GET /ping",
+                        http,
+                        i -> LoadBenchmark.get(bases.get(i % n) + "/ping")),
+                LoadBenchmark.run(
+                        label + ": admissions, 1 org x 1,000",
+                        http,
+                        i -> LoadBenchmark.admission(bases.get(i % n), hot, i / n)),
+                LoadBenchmark.run(
+                        label + ": admissions, 100 orgs x 10",
+                        http,
+                        i ->
+                                LoadBenchmark.admission(
+                                        bases.get(i % n), many.get((i / n) % 100), i / n / 100)),
+                LoadBenchmark.run(
+                        label + ": POST /usage, 1 org x 1,000",
+                        http,
+                        i ->
+                                LoadBenchmark.usage(
+                                        bases.get(i % n), hot, ids.incrementAndGet(), i / n, 1)),
+                LoadBenchmark.run(
+                        label + ": POST /usage, 100 orgs x 10",
+                        http,
+                        i -> LoadBenchmark.overOrgs(bases.get(i % n), many, ids, i / n, 1)),
+                LoadBenchmark.run(
+                        label + ": POST /usage:batch of 100, 100 orgs (per event)",
+                        http,
+                        i ->
+                                LoadBenchmark.overOrgs(
+                                        bases.get(i % n), many, ids, i / n, LoadBenchmark.BATCH)));
+    }
+
+    /**
+     * pgbench's naive settlement on the same PostgreSQL: per report one transaction of three
+     * statements (the event, the member's spend, the org's spend), as the issue measured it.
+     */
+    private static String pgbench(Postgres pg, boolean hot) throws Exception {
+        String db = hot ? "naive_hot" : "naive_many";
+        pg.createDatabase(db);
+        int orgs = hot ? 1 : 100;
+        int members = hot ? 1_000 : 10;
+        psql(
+                pg,
+                db,
+                """
+                create table event (org_id text, request_id text, member_id int, cost_nanos bigint,
+                  primary key (org_id, request_id));
+                create table member_spend (org_id text, member_id int, extra_nanos bigint,
+                  primary key (org_id, member_id));
+                create table org_spend (org_id text primary key, extra_nanos bigint);
+                insert into org_spend select 'o' || o, 0 from generate_series(1, %d) o;
+                insert into member_spend select 'o' || o, m, 0
+                  from generate_series(1, %d) o, generate_series(1, %d) m;
+                """
+                        .formatted(orgs, orgs, members));
+        Path script = Files.createTempFile("naive", ".sql");
+        Files.writeString(
+                script,
+                """
+                \\set o random(1, %d)
+                \\set m random(1, %d)
+                begin;
+                insert into event values ('o' || :o, gen_random_uuid()::text, :m, 1000);
+                update member_spend set extra_nanos = extra_nanos + 1000 where org_id = 'o' || :o and member_id = :m;
+                update org_spend set extra_nanos = extra_nanos + 1000 where org_id = 'o' || :o;
+                end;
+                """
+                        .formatted(orgs, members));
+        String output =
+                exec(
+                        PG.resolve("pgbench").toString(),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        "" + pg.port(),
+                        "-U",
+                        "postgres",
+                        "-n",
+                        "-c",
+                        "" + LoadBenchmark.CLIENTS,
+                        "-j",
+                        "2",
+                        "-T",
+                        "" + LoadBenchmark.PHASE.toSeconds(),
+                        "-f",
+                        script.toString(),
+                        db);
+        Files.delete(script);
+        Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
+        Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
+        assertThat(tps.find()).as(output).isTrue();
+        assertThat(latency.find()).as(output).isTrue();
+        return String.format(
+                Locale.ROOT,
+                "%-46s %9.0f req/s  latency average %6.2f ms",
+                "pgbench naive settlement, " + (hot ? "1 org x 1,000" : "100 orgs x 10"),
+                Double.parseDouble(tps.group(1)),
+                Double.parseDouble(latency.group(1)));
+    }
+
+    private static void psql(Postgres pg, String db, String sql) throws Exception {
+        exec(
+                PG.resolve("psql").toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                "" + pg.port(),
+                "-U",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-q",
+                "-c",
+                sql,
+                db);
+    }
+
+    // PostgreSQL refuses to run as root; as root, its server programs run as the user postgres.
+    static final boolean AS_ROOT = "root".equals(System.getProperty("user.name"));
+
+    private static String server(String... command) throws IOException, InterruptedException {
+        if (!AS_ROOT) {
+            return exec(command);
+        }
+        List<String> as = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+        as.addAll(List.of(command));
+        return exec(as.toArray(String[]::new));
+    }
+
+    private static String exec(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed:\n" + output);
+        }
+        return output;
+    }
+}
