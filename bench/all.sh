@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 6's benchmark suite in one command: JMH of the pure core, the load run with its three
-# baselines (HTTP floor, naive settlement, Redis Lua), the acknowledged-write run across nodes and, with
+# baselines (HTTP floor, naive settlement, Redis Lua), the acknowledged-write run across nodes, issue
+# 15's run on an external PostgreSQL with one node and three (against pgbench and Redis) and, with
 # MEMORY=1, the memory run (about 20 minutes more). Appends a section with the machine, the date,
 # the commit, each command and its figures to BENCHMARKS.md.
 set -euo pipefail
@@ -39,6 +40,7 @@ run() { # title, command, result file
 run "The pure core (JMH)" "bench/jmh.sh" target/bench/jmh.txt
 run "The hot path under load, with its baselines" "bench/load.sh" target/bench/load.txt
 run "Acknowledged writes across nodes" "bench/acknowledged.sh" target/bench/acknowledged.txt
+run "The hot path on an external PostgreSQL, one node and three" "bench/nodes.sh" target/bench/nodes.txt
 if [ "${MEMORY:-0}" = 1 ]; then
   run "Memory: 100,000 members and 1,000,000 events in 512 MiB" "bench/memory.sh" target/bench/memory.txt
 fi

@@ -79,10 +79,18 @@ class NodesLoadBenchmark {
             return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
         }
 
+        /** The server's arguments for {@code url}, and any of {@code headroom.load.server-args}. */
         String[] serverArgs(String url) {
-            return new String[] {
-                "--spring.datasource.url=" + url, "--spring.datasource.username=postgres"
-            };
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "--spring.datasource.url=" + url,
+                                    "--spring.datasource.username=postgres"));
+            String more = System.getProperty("headroom.load.server-args", "").trim();
+            if (!more.isEmpty()) {
+                args.addAll(List.of(more.split(" +")));
+            }
+            return args.toArray(String[]::new);
         }
 
         @Override
@@ -115,18 +123,20 @@ class NodesLoadBenchmark {
             try (Server node = Server.start(pg.serverArgs(pg.createDatabase("one")))) {
                 one = phases(List.of(node.base()), http, ids, "1 node");
             }
-            List<String> three;
-            String url = pg.createDatabase("three");
-            try (Server a = Server.start(pg.serverArgs(url));
-                    Server b = Server.start(pg.serverArgs(url));
-                    Server c = Server.start(pg.serverArgs(url))) {
-                three = phases(List.of(a.base(), b.base(), c.base()), http, ids, "3 nodes");
+            List<String> three = List.of();
+            if (!Boolean.getBoolean("headroom.load.one-node-only")) {
+                String url = pg.createDatabase("three");
+                try (Server a = Server.start(pg.serverArgs(url));
+                        Server b = Server.start(pg.serverArgs(url));
+                        Server c = Server.start(pg.serverArgs(url))) {
+                    three = phases(List.of(a.base(), b.base(), c.base()), http, ids, "3 nodes");
+                }
             }
             out.add(hotNaive);
             out.add(manyNaive);
             out.addAll(one);
             out.addAll(three);
-            for (List<String> phases : List.of(one, three)) {
+            for (List<String> phases : three.isEmpty() ? List.of(one) : List.of(one, three)) {
                 String floor = phases.get(0);
                 out.add(
                         label(floor)
@@ -140,7 +150,9 @@ class NodesLoadBenchmark {
                                 + LoadBenchmark.ratio(phases.get(4), manyNaive));
             }
         }
-        out.addAll(LoadBenchmark.redisBaseline(ids));
+        if (!Boolean.getBoolean("headroom.load.one-node-only")) {
+            out.addAll(LoadBenchmark.redisBaseline(ids));
+        }
         Path result = Path.of("target/bench/nodes.txt");
         Files.createDirectories(result.getParent());
         Files.write(result, out);
