@@ -216,10 +216,9 @@ public class SettlementService {
     /**
      * A lane's group, which may hold several orgs' reports (issue 15): all of them in one
      * transaction, orgs in id order so that two groups (on any node) never wait for each other in a
-     * cycle, each org's rounds behind a savepoint so that a refused batch or a raced request id is
-     * taken back alone. Answers are given only after the commit. Should that transaction fail,
-     * nothing of it is answered and each org commits on its own, so one org's fault costs only its
-     * own reports.
+     * cycle. Answers are given only after the commit. Should that transaction fail — or a request
+     * id be raced — nothing of it is answered and each org commits on its own, so one org's fault
+     * costs only its own reports.
      */
     private void commitGroup(List<Queued> group) {
         Map<String, List<Queued>> byOrg = new TreeMap<>();
@@ -232,13 +231,12 @@ public class SettlementService {
                         status ->
                                 byOrg.forEach((orgId, queued) -> {
                                     Org org = orgs.require(orgId);
-                                    settleOrg(
-                                            queued,
-                                            answers,
-                                            round -> inSavepoint(status, org, round));
+                                    settleOrg(queued, answers, round -> withinGroup(org, round));
                                 }));
                 answers.forEach(Runnable::run);
                 return;
+            } catch (RacedInGroup e) {
+                // Committed org by org below, where a race is planned again with the stored row.
             } catch (RuntimeException e) {
                 log.warn(
                         "A settlement group of {} orgs failed; each commits alone",
@@ -315,14 +313,25 @@ public class SettlementService {
         return outcome[0];
     }
 
-    private Round inSavepoint(TransactionStatus status, Org org, List<Queued> round) {
-        Object savepoint = status.createSavepoint();
+    /**
+     * A round of one org inside a several-org group. A refused batch is found before anything of
+     * its org is written, so the org is simply planned again without it; a race is found by the
+     * insert, after part of the org's events are written, and rare — so the whole group goes back,
+     * to be committed org by org, rather than every org paying for a savepoint.
+     */
+    private Round withinGroup(Org org, List<Queued> round) {
         Round outcome = commitRound(org, round);
-        if (!(outcome instanceof Round.Committed)) {
-            status.rollbackToSavepoint(savepoint);
+        if (outcome instanceof Round.Raced) {
+            throw new RacedInGroup();
         }
-        status.releaseSavepoint(savepoint);
         return outcome;
+    }
+
+    /** Another transaction stored one of a several-org group's request ids first. */
+    private static final class RacedInGroup extends RuntimeException {
+        RacedInGroup() {
+            super("A request id of the group was stored concurrently.", null, false, false);
+        }
     }
 
     /**

@@ -126,6 +126,60 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
                 .isEqualTo(1.0 + mates.size());
     }
 
+    /**
+     * A request id stored by another transaction between a group's reads and its insert (here: a
+     * trigger that drops the row once, as a concurrent insert makes {@code on conflict do nothing}
+     * skip it) sends the whole group back to be committed org by org; every report settles once.
+     */
+    @Test
+    void XU17_aRaceInAGroupOfSeveralOrgsSettlesEveryReportOnce() throws Exception {
+        List<Tenant> tenants = laneMates(3);
+        Tenant holder = tenants.getFirst();
+        Tenant raced = tenants.get(1);
+        jdbc.execute("create sequence test_skip_once");
+        jdbc.execute(
+                """
+                create or replace function test_skip_once() returns trigger
+                language plpgsql as $$
+                begin
+                  if new.org_id = '%s' and new.request_id = 'r3' then
+                    if nextval('test_skip_once') = 1 then return null; end if;
+                  end if;
+                  return new;
+                end $$
+                """
+                        .formatted(raced.org().id));
+        jdbc.execute(
+                "create trigger test_skip_once before insert on usage_event"
+                        + " for each row execute function test_skip_once()");
+        List<Call> calls = new ArrayList<>();
+        for (Tenant t : tenants.subList(1, 3)) {
+            for (int i = 0; i < 6; i++) {
+                calls.add(single(t.org(), cents(t.org(), t.a(), "r" + i, 5), 200));
+            }
+        }
+        Map<String, Double> before = groupMetrics();
+        List<Api.Response> answers;
+        try {
+            answers = behindHeldLane(holder, calls);
+        } finally {
+            jdbc.execute("drop trigger test_skip_once on usage_event");
+            jdbc.execute("drop function test_skip_once()");
+            jdbc.execute("drop sequence test_skip_once");
+        }
+        Map<String, Double> after = groupMetrics();
+        for (int i = 0; i < calls.size(); i++) {
+            assertThat(answers.get(i).status()).as("call %d: %s", i, answers.get(i)).isEqualTo(200);
+            assertThat(answers.get(i).body().get("duplicate").asBoolean()).isFalse();
+        }
+        for (Tenant t : tenants.subList(1, 3)) {
+            assertThat(t.org().usageOf(t.a()).text("mtdSpend")).isEqualTo("0.10");
+        }
+        // The holder's group; the group of both, rolled back; then each of the two on its own.
+        assertThat(after.get("count") - before.get("count")).isEqualTo(4.0);
+        assertThat(after.get("sum") - before.get("sum")).isEqualTo(5.0);
+    }
+
     @Test
     void EX10_anOrgWhoseWritesFailCostsTheOthersOfItsGroupNothing() throws Exception {
         List<Tenant> tenants = laneMates(4);
