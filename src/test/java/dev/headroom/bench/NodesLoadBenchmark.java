@@ -67,16 +67,24 @@ class NodesLoadBenchmark {
         }
 
         String createDatabase(String name) throws Exception {
-            exec(
-                    PG.resolve("createdb").toString(),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    "" + port,
-                    "-U",
-                    "postgres",
-                    name);
+            client("createdb", name);
             return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+        }
+
+        /** Runs one of PostgreSQL's client programs against this server as its superuser. */
+        String client(String program, String... args) throws Exception {
+            List<String> command =
+                    new ArrayList<>(
+                            List.of(
+                                    PG.resolve(program).toString(),
+                                    "-h",
+                                    "127.0.0.1",
+                                    "-p",
+                                    "" + port,
+                                    "-U",
+                                    "postgres"));
+            command.addAll(List.of(args));
+            return exec(command.toArray(String[]::new));
         }
 
         /** The server's arguments for {@code url}, and any of {@code headroom.load.server-args}. */
@@ -247,14 +255,8 @@ class NodesLoadBenchmark {
                 """
                         .formatted(orgs, members));
         String output =
-                exec(
-                        PG.resolve("pgbench").toString(),
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        "" + pg.port(),
-                        "-U",
-                        "postgres",
+                pg.client(
+                        "pgbench",
                         "-n",
                         "-c",
                         "" + LoadBenchmark.CLIENTS,
@@ -279,20 +281,7 @@ class NodesLoadBenchmark {
     }
 
     private static void psql(Postgres pg, String db, String sql) throws Exception {
-        exec(
-                PG.resolve("psql").toString(),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                "" + pg.port(),
-                "-U",
-                "postgres",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-q",
-                "-c",
-                sql,
-                db);
+        pg.client("psql", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql, db);
     }
 
     // PostgreSQL refuses to run as root; as root, its server programs run as the user postgres.

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -130,22 +131,6 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
         List<Tenant> tenants = laneMates(3);
         Tenant holder = tenants.getFirst();
         Tenant raced = tenants.get(1);
-        jdbc.execute("create sequence test_skip_once");
-        jdbc.execute(
-                """
-                create or replace function test_skip_once() returns trigger
-                language plpgsql as $$
-                begin
-                  if new.org_id = '%s' and new.request_id = 'r3' then
-                    if nextval('test_skip_once') = 1 then return null; end if;
-                  end if;
-                  return new;
-                end $$
-                """
-                        .formatted(raced.org().id));
-        jdbc.execute(
-                "create trigger test_skip_once before insert on usage_event"
-                        + " for each row execute function test_skip_once()");
         List<Call> calls = new ArrayList<>();
         for (Tenant t : tenants.subList(1, 3)) {
             for (int i = 0; i < 6; i++) {
@@ -153,12 +138,19 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
             }
         }
         Map<String, Double> before = groupMetrics();
+        jdbc.execute("create sequence test_skip_once");
         List<Api.Response> answers;
         try {
-            answers = behindHeldLane(holder, calls);
+            answers =
+                    withEventTrigger(
+                            """
+                            if new.org_id = '%s' and new.request_id = 'r3' then
+                              if nextval('test_skip_once') = 1 then return null; end if;
+                            end if;
+                            """
+                                    .formatted(raced.org().id),
+                            () -> behindHeldLane(holder, calls));
         } finally {
-            jdbc.execute("drop trigger test_skip_once on usage_event");
-            jdbc.execute("drop function test_skip_once()");
             jdbc.execute("drop sequence test_skip_once");
         }
         Map<String, Double> after = groupMetrics();
@@ -179,32 +171,17 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
         List<Tenant> tenants = laneMates(4);
         Tenant holder = tenants.getFirst();
         Tenant failing = tenants.get(2);
-        jdbc.execute(
-                """
-                create or replace function test_refuse_events_of_org() returns trigger
-                language plpgsql as $$
-                begin
-                  if new.org_id = '%s' then raise exception 'refused by the test'; end if;
-                  return new;
-                end $$
-                """
-                        .formatted(failing.org().id));
-        jdbc.execute(
-                "create trigger test_refuse_events_of_org before insert on usage_event"
-                        + " for each row execute function test_refuse_events_of_org()");
         List<Call> calls = new ArrayList<>();
         for (Tenant t : tenants.subList(1, tenants.size())) {
             for (int i = 0; i < 8; i++) {
                 calls.add(single(t.org(), cents(t.org(), t.a(), "f" + i, 5), 0));
             }
         }
-        List<Api.Response> answers;
-        try {
-            answers = behindHeldLane(holder, calls);
-        } finally {
-            jdbc.execute("drop trigger test_refuse_events_of_org on usage_event");
-            jdbc.execute("drop function test_refuse_events_of_org()");
-        }
+        List<Api.Response> answers =
+                withEventTrigger(
+                        "if new.org_id = '%s' then raise exception 'refused by the test'; end if;"
+                                .formatted(failing.org().id),
+                        () -> behindHeldLane(holder, calls));
         for (int i = 0; i < calls.size(); i++) {
             boolean ofFailing = calls.get(i).org() == failing.org();
             assertThat(answers.get(i).status())
@@ -225,6 +202,28 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
             assertThat(again.body().get("duplicate").asBoolean()).isFalse();
         }
         assertThat(failing.org().usageOf(failing.a()).text("mtdSpend")).isEqualTo("0.20");
+    }
+
+    /** Runs {@code during} with a row trigger on {@code usage_event} whose body is {@code when}. */
+    private <T> T withEventTrigger(String when, Callable<T> during) throws Exception {
+        jdbc.execute(
+                """
+                create function test_event_trigger() returns trigger language plpgsql as $$
+                begin
+                %s
+                  return new;
+                end $$
+                """
+                        .formatted(when));
+        jdbc.execute(
+                "create trigger test_event_trigger before insert on usage_event"
+                        + " for each row execute function test_event_trigger()");
+        try {
+            return during.call();
+        } finally {
+            jdbc.execute("drop trigger test_event_trigger on usage_event");
+            jdbc.execute("drop function test_event_trigger()");
+        }
     }
 
     /**
