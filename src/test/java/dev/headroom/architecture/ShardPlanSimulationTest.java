@@ -28,9 +28,10 @@ class ShardPlanSimulationTest {
     static final int SETTLEMENTS_PER_SECOND = 10_000;
     static final int SIMULATED_SECONDS = 60;
     // What one shard (one PostgreSQL and its nodes) sustains: single usage reports per second as
-    // one node settled them on this 2-core machine's external PostgreSQL (bench/nodes.sh: 764/s
-    // across 100 orgs, 1,090/s for one org), rounded — far below what a production PostgreSQL on
-    // more cores does, so the plan is conservative. Shards are planned at 80 % of it.
+    // one node settled them on this 2-core machine's external PostgreSQL (bench/nodes.sh, three
+    // runs: 594-764/s across 100 orgs, 1,090-1,236/s for one org), rounded — far below what a
+    // production PostgreSQL on more cores does, so the plan is conservative. Shards are planned
+    // at 80 % of it.
     static final int SHARD_CAPACITY_PER_SECOND = 1_000;
     static final double PLANNED_UTILISATION = 0.8;
     // A usage_event row with its primary key as PostgreSQL stores it, with its share of
