@@ -2,10 +2,10 @@ package dev.headroom.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.headroom.HeadroomApplication;
 import dev.headroom.metering.AdmissionService;
 import dev.headroom.metering.rules.Admission;
 import dev.headroom.support.Api;
+import dev.headroom.support.HeadroomNodes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -53,7 +51,7 @@ class AcknowledgedWriteBenchmark {
                         .start()) {
             String url = postgres.getJdbcUrl("postgres", "postgres");
             try (ConfigurableApplicationContext writer = node(url)) {
-                Api a = new Api(base(writer), OPERATOR);
+                Api a = new Api(HeadroomNodes.base(writer), OPERATOR);
                 Fixture f = fixture(a);
                 out.add("One node (nobody to wait for: the baseline)");
                 out.add(measure("  idle", a, null, f));
@@ -104,7 +102,7 @@ class AcknowledgedWriteBenchmark {
         long before;
         double seconds;
         try (ExecutorService load = Executors.newVirtualThreadPerTaskExecutor()) {
-            Api s = new Api(base(writer), f.service());
+            Api s = new Api(HeadroomNodes.base(writer), f.service());
             for (int c = 0; c < 16; c++) {
                 int client = c;
                 load.submit(() -> {
@@ -194,23 +192,10 @@ class AcknowledgedWriteBenchmark {
     }
 
     private static ConfigurableApplicationContext node(String url, String... more) {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--server.port=0",
-                                "--spring.datasource.url=" + url,
-                                "--spring.datasource.username=postgres",
-                                "--spring.datasource.password=postgres",
-                                "--headroom.demo.enabled=false",
-                                "--headroom.operator-key=" + OPERATOR,
-                                "--logging.level.root=WARN"));
+        List<String> args = new ArrayList<>(List.of("--logging.level.root=WARN"));
         args.addAll(List.of(more));
-        return new SpringApplicationBuilder(HeadroomApplication.class)
-                .run(args.toArray(String[]::new));
-    }
-
-    private static String base(ConfigurableApplicationContext node) {
-        return "http://localhost:" + ((WebServerApplicationContext) node).getWebServer().getPort();
+        return HeadroomNodes.start(
+                url, "postgres", "postgres", OPERATOR, args.toArray(String[]::new));
     }
 
     private static String org(Api operator) {

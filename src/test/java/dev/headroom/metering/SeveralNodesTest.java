@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.headroom.HeadroomApplication;
 import dev.headroom.gateway.StandInUpstream;
 import dev.headroom.requests.RequestDigests;
 import dev.headroom.support.Api;
+import dev.headroom.support.HeadroomNodes;
 import dev.headroom.support.IntegrationTest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Instant;
@@ -20,8 +20,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -72,20 +70,18 @@ class SeveralNodesTest {
         List<String> args =
                 new java.util.ArrayList<>(
                         List.of(
-                                "--server.port=0",
-                                "--spring.datasource.url=" + url,
-                                "--spring.datasource.username=postgres",
-                                "--spring.datasource.password=postgres",
-                                "--headroom.demo.enabled=false",
                                 "--spring.mail.host=localhost",
                                 "--spring.mail.port=" + smtpPort,
                                 "--headroom.mail.poll-interval=PT0.5S",
                                 "--headroom.mail.retry-base=PT0.2S",
-                                "--headroom.operator-key=" + IntegrationTest.OPERATOR_KEY,
                                 "--headroom.secret-key=" + IntegrationTest.SECRET_KEY));
         args.addAll(List.of(more));
-        return new SpringApplicationBuilder(HeadroomApplication.class)
-                .run(args.toArray(String[]::new));
+        return HeadroomNodes.start(
+                url,
+                "postgres",
+                "postgres",
+                IntegrationTest.OPERATOR_KEY,
+                args.toArray(String[]::new));
     }
 
     /**
@@ -217,8 +213,7 @@ class SeveralNodesTest {
     }
 
     static Api operatorOf(ConfigurableApplicationContext node) {
-        int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-        return new Api("http://localhost:" + port, IntegrationTest.OPERATOR_KEY);
+        return new Api(HeadroomNodes.base(node), IntegrationTest.OPERATOR_KEY);
     }
 
     @Test
@@ -441,13 +436,12 @@ class SeveralNodesTest {
 
     /** One plain message through {@code node}'s gateway; its HTTP status. */
     static int message(ConfigurableApplicationContext node, String key) {
-        int port = ((WebServerApplicationContext) node).getWebServer().getPort();
         try {
             return java.net.http.HttpClient.newHttpClient()
                     .send(
                             java.net.http.HttpRequest.newBuilder(
                                             java.net.URI.create(
-                                                    "http://localhost:" + port + "/v1/messages"))
+                                                    HeadroomNodes.base(node) + "/v1/messages"))
                                     .header("x-api-key", key)
                                     .header("anthropic-version", "2023-06-01")
                                     .header("content-type", "application/json")

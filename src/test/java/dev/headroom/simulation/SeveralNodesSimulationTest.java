@@ -1,8 +1,8 @@
 package dev.headroom.simulation;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.headroom.HeadroomApplication;
 import dev.headroom.support.Api;
+import dev.headroom.support.HeadroomNodes;
 import dev.headroom.support.Scenario;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +10,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
@@ -43,18 +41,15 @@ class SeveralNodesSimulationTest extends SimulationTest {
         HikariDataSource pool = (HikariDataSource) data;
         for (int i = 0; i < 2; i++) {
             OTHERS.add(
-                    new SpringApplicationBuilder(HeadroomApplication.class)
-                            .run(
-                                    "--server.port=0",
-                                    "--spring.datasource.url=" + pool.getJdbcUrl(),
-                                    "--spring.datasource.username=" + pool.getUsername(),
-                                    "--spring.datasource.password=" + pool.getPassword(),
-                                    "--headroom.demo.enabled=false",
-                                    "--spring.mail.host=localhost",
-                                    "--spring.mail.port=" + MAIL.port(),
-                                    "--headroom.operator-key=" + OPERATOR_KEY,
-                                    "--headroom.secret-key=" + SECRET_KEY,
-                                    "--logging.level.root=WARN"));
+                    HeadroomNodes.start(
+                            pool.getJdbcUrl(),
+                            pool.getUsername(),
+                            pool.getPassword(),
+                            OPERATOR_KEY,
+                            "--spring.mail.host=localhost",
+                            "--spring.mail.port=" + MAIL.port(),
+                            "--headroom.secret-key=" + SECRET_KEY,
+                            "--logging.level.root=WARN"));
         }
     }
 
@@ -69,9 +64,7 @@ class SeveralNodesSimulationTest extends SimulationTest {
         List<String> bases = new ArrayList<>();
         bases.add("http://localhost:" + localPort);
         for (ConfigurableApplicationContext node : OTHERS) {
-            bases.add(
-                    "http://localhost:"
-                            + ((WebServerApplicationContext) node).getWebServer().getPort());
+            bases.add(HeadroomNodes.base(node));
         }
         return new Scenario(Api.spreadOver(bases, OPERATOR_KEY));
     }
