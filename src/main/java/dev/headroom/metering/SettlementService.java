@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -232,11 +231,13 @@ public class SettlementService {
             try {
                 transaction(
                         group,
-                        status ->
-                                byOrg.forEach((orgId, queued) -> {
-                                    Org org = orgs.require(orgId);
-                                    settleOrg(queued, answers, round -> withinGroup(org, round));
-                                }));
+                        status -> {
+                            byOrg.forEach((orgId, queued) -> {
+                                Org org = orgs.require(orgId);
+                                settleOrg(queued, answers, round -> withinGroup(org, round));
+                            });
+                            return null;
+                        });
                 answers.forEach(Runnable::run);
                 return;
             } catch (RacedInGroup e) {
@@ -305,16 +306,15 @@ public class SettlementService {
     }
 
     private Round inOwnTransaction(Org org, List<Queued> round) {
-        Round[] outcome = new Round[1];
-        transaction(
+        return transaction(
                 round,
                 status -> {
-                    outcome[0] = commitRound(org, round);
-                    if (!(outcome[0] instanceof Round.Committed)) {
+                    Round outcome = commitRound(org, round);
+                    if (!(outcome instanceof Round.Committed)) {
                         status.setRollbackOnly();
                     }
+                    return outcome;
                 });
-        return outcome[0];
     }
 
     /**
@@ -341,14 +341,14 @@ public class SettlementService {
     /**
      * One measured transaction; its commit waits for the disk unless none of its callers need it.
      */
-    private void transaction(List<Queued> items, Consumer<TransactionStatus> work) {
+    private <T> T transaction(List<Queued> items, Function<TransactionStatus, T> work) {
         var timing = metrics.startGroup();
         try {
-            tx.executeWithoutResult(status -> {
+            return tx.execute(status -> {
                 if (items.stream().noneMatch(Queued::durableOnAnswer)) {
                     writer.commitWithoutWaitingForDisk();
                 }
-                work.accept(status);
+                return work.apply(status);
             });
         } finally {
             metrics.group(
