@@ -168,7 +168,6 @@ class ShardPlanSimulationTest {
         long monthRows = (long) (biggest.perSecond() * 86_400 * 30);
         double copySeconds = monthRows / (double) COPY_ROWS_PER_SECOND;
         double deltaRows = biggest.perSecond() * copySeconds;
-        double freezeSeconds = 0;
         // Catch-up rounds shrink the delta until one round is short; then the freeze copies the
         // rest.
         int rounds = 0;
@@ -176,7 +175,7 @@ class ShardPlanSimulationTest {
             deltaRows = biggest.perSecond() * (deltaRows / COPY_ROWS_PER_SECOND);
             rounds++;
         }
-        freezeSeconds =
+        double freezeSeconds =
                 deltaRows / COPY_ROWS_PER_SECOND + 0.05; // + the directory's acknowledged write
         double heldBack = biggest.perSecond() * freezeSeconds;
         out.add(
@@ -204,7 +203,7 @@ class ShardPlanSimulationTest {
      * org-wide activity drawn log-normally, scaled so that all together send the target rate.
      */
     private static List<Org> population(SplittableRandom random) {
-        List<int[]> sizes = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
         int total = 0;
         while (total < MEMBERS) {
             int size =
@@ -215,18 +214,18 @@ class ShardPlanSimulationTest {
                                             40_000,
                                             150 / Math.pow(1 - random.nextDouble(), 1 / 1.1));
             size = Math.min(size, MEMBERS - total);
-            sizes.add(new int[] {size});
+            sizes.add(size);
             total += size;
         }
         double[] activity = new double[sizes.size()];
         double weight = 0;
         for (int i = 0; i < sizes.size(); i++) {
             activity[i] = Math.exp(0.5 * random.nextGaussian());
-            weight += activity[i] * sizes.get(i)[0];
+            weight += activity[i] * sizes.get(i);
         }
         List<Org> orgs = new ArrayList<>();
         for (int i = 0; i < sizes.size(); i++) {
-            int m = sizes.get(i)[0];
+            int m = sizes.get(i);
             orgs.add(new Org(i, m, SETTLEMENTS_PER_SECOND * activity[i] * m / weight));
         }
         return orgs;
