@@ -28,6 +28,19 @@ public class StateChanges {
 
         void memberChanged(String orgId, String memberId);
 
+        /**
+         * The same as {@link #orgChanged}, heard from the database with the transaction that
+         * committed it: what was loaded after that commit already holds it.
+         */
+        default void orgCommitted(String orgId, long xid) {
+            orgChanged(orgId);
+        }
+
+        /** Likewise for {@link #memberChanged}. */
+        default void memberCommitted(String orgId, String memberId, long xid) {
+            memberChanged(orgId, memberId);
+        }
+
         /** The member's row changed: role, seat, caps, or they left. Their state changed too. */
         default void accessChanged(String orgId, String memberId) {
             memberChanged(orgId, memberId);

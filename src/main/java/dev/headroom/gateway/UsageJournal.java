@@ -10,14 +10,22 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -26,12 +34,16 @@ import org.springframework.stereotype.Component;
 /**
  * The gateway's usage on its way to settlement (EX-4). A served answer's usage is written here in
  * one statement, committed before the answer's last bytes go out, so a crash cannot leave a served
- * request unbilled; it is then settled right after the answer, off its path, through metering's
- * idempotent settlement. What a crash or a database failure left behind is settled when Headroom
- * starts (before it serves) and by a sweep every {@code headroom.gateway.journal-sweep-interval}.
+ * request unbilled; it is then settled off the answer's path through metering's idempotent
+ * settlement. What a crash or a database failure left behind is settled when Headroom starts
+ * (before it serves) and by a sweep every {@code headroom.gateway.journal-sweep-interval}.
  *
- * <p>Until that settlement commits — a few milliseconds after the answer — the request is still in
- * flight in XU-18's sense: the member's next request may be admitted before its cost counts.
+ * <p>Answers are settled together: what was recorded within {@code headroom.gateway.settle-delay}
+ * of the first one is handed to settlement at once, so that its group commit settles them in a few
+ * transactions and each member's admission state is dropped and loaded again once — not once per
+ * answer, which on a busy node cost every request more than the rest of the gateway did (issue 14,
+ * BENCHMARKS.md). Until its settlement commits the request is still in flight in XU-18's sense: the
+ * member's next request may be admitted before its cost counts.
  */
 @Component
 public class UsageJournal implements SmartLifecycle {
@@ -42,46 +54,114 @@ public class UsageJournal implements SmartLifecycle {
     // Rows younger than this are left to the settlement that is running for them.
     static final Duration SWEEP_AGE = Duration.ofSeconds(30);
     static final int SWEEP_ROWS_MAX = 1_000;
+    // A batch handed to settlement at once; past it the rest waits for the next one.
+    static final int BATCH_MAX = 256;
 
     private final JdbcClient jdbc;
     private final SettlementService settlements;
     private final AdmissionService admissions;
     private final Clock clock;
+    // A permit per report recorded and not yet settled; the queue holds at most as many.
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_MAX);
+    private final BlockingQueue<UsageReport> waiting = new ArrayBlockingQueue<>(IN_FLIGHT_MAX);
     private final ExecutorService settlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Duration settleDelay;
     private volatile boolean started;
+    private Thread batcher;
 
     public UsageJournal(
             JdbcClient jdbc,
             SettlementService settlements,
             AdmissionService admissions,
-            Clock clock) {
+            Clock clock,
+            @Value("${headroom.gateway.settle-delay:PT0.1S}") Duration settleDelay) {
+        if (settleDelay.isNegative()) {
+            throw new IllegalArgumentException(
+                    "headroom.gateway.settle-delay must not be negative");
+        }
         this.jdbc = jdbc;
         this.settlements = settlements;
         this.admissions = admissions;
         this.clock = clock;
+        this.settleDelay = settleDelay;
     }
 
-    /** Durable when this returns; settled soon after. */
+    /** Durable when this returns; settled within about the settle delay. */
     public void record(UsageReport report) {
         write(report);
-        if (!inFlight.tryAcquire()) {
-            settle(report);
+        if (!started || !inFlight.tryAcquire()) {
+            // Full (a slow database slows the gateway down instead of piling up work in memory),
+            // or not running: settled here (or, failing that, by the sweep or the next start).
+            settleAll(List.of(report));
             return;
         }
-        try {
-            settlers.execute(() -> {
-                try {
-                    settle(report);
-                } finally {
-                    inFlight.release();
-                }
-            });
-        } catch (RejectedExecutionException stopping) {
-            // Shutting down: settled here instead (or, failing that, at the next start).
+        if (!waiting.offer(report)) {
             inFlight.release();
-            settle(report);
+            settleAll(List.of(report));
         }
+    }
+
+    /** Hands what was recorded to settlement a batch at a time, each after the settle delay. */
+    private void batches() {
+        List<UsageReport> batch = new ArrayList<>();
+        while (started || !waiting.isEmpty()) {
+            try {
+                UsageReport first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                if (started && settleDelay.isPositive()) {
+                    Thread.sleep(settleDelay);
+                }
+            } catch (InterruptedException stopping) {
+                // Stopping: what is queued is settled below before the thread ends.
+            }
+            waiting.drainTo(batch, BATCH_MAX - batch.size());
+            try {
+                settleAll(batch);
+            } finally {
+                inFlight.release(batch.size());
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Settles the reports at once, each in its own call (so one refusal refuses only its own; the
+     * group commit joins them), then loads each member's admission state once, off the answers'
+     * path, so their next admissions find it in memory.
+     */
+    private void settleAll(List<UsageReport> reports) {
+        if (reports.size() == 1) {
+            settle(reports.getFirst());
+        } else {
+            List<Future<?>> running = new ArrayList<>(reports.size());
+            try {
+                reports.forEach(r -> running.add(settlers.submit(() -> settle(r))));
+            } catch (RejectedExecutionException stopping) {
+                reports.subList(running.size(), reports.size()).forEach(this::settle);
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException | InterruptedException e) {
+                    // settle() keeps its own failures for the sweep; nothing else is thrown.
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        }
+        Set<List<String>> members = new LinkedHashSet<>();
+        reports.forEach(r -> members.add(List.of(r.orgId(), r.memberId())));
+        members.forEach(m -> {
+            try {
+                admissions.current(m.get(0), m.get(1));
+            } catch (RuntimeException gone) {
+                // The member or org is gone: nothing to keep in memory.
+            }
+        });
     }
 
     /** Waits until every settlement started here has ended; {@code false} if it took longer. */
@@ -104,6 +184,7 @@ public class UsageJournal implements SmartLifecycle {
             log.info("Settled {} gateway usage reports left by the last run.", settled);
         }
         started = true;
+        batcher = Thread.ofPlatform().name("gateway-settlement").daemon().start(this::batches);
     }
 
     @Override
@@ -120,6 +201,14 @@ public class UsageJournal implements SmartLifecycle {
     @Override
     public void stop() {
         started = false;
+        if (batcher != null) {
+            batcher.interrupt();
+            try {
+                batcher.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         settlers.shutdown();
         try {
             settlers.awaitTermination(10, TimeUnit.SECONDS);
@@ -168,7 +257,9 @@ public class UsageJournal implements SmartLifecycle {
                                                 rs.getLong("web_search_requests"),
                                                 false)))
                         .list();
-        unsettled.forEach(this::settle);
+        if (!unsettled.isEmpty()) {
+            settleAll(unsettled);
+        }
         return unsettled.size();
     }
 
@@ -225,13 +316,6 @@ public class UsageJournal implements SmartLifecycle {
                     "Usage of gateway request {} is kept for the next sweep: {}",
                     report.requestId(),
                     failed.toString());
-            return;
-        }
-        try {
-            // Loaded now, off the answer's path, so the member's next admission finds it in memory.
-            admissions.current(report.orgId(), report.memberId());
-        } catch (RuntimeException gone) {
-            // The member or org is gone: nothing to keep in memory.
         }
     }
 }

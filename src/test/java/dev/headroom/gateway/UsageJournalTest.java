@@ -2,10 +2,15 @@ package dev.headroom.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.metering.AdmissionService;
+import dev.headroom.metering.SettlementService;
 import dev.headroom.metering.rules.UsageReport;
 import dev.headroom.pricing.TokenUsage;
 import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,6 +26,10 @@ class UsageJournalTest extends IntegrationTest {
 
     @Autowired UsageJournal journal;
     @Autowired JdbcClient jdbc;
+    @Autowired SettlementService settlements;
+    @Autowired AdmissionService admissions;
+    @Autowired Clock clock;
+    @Autowired MeterRegistry meters;
 
     /** 1,200 input at $3 and 800 output at $15 per million tokens: 0.0156. */
     static UsageReport report(OrgFixture org, String member, String requestId) {
@@ -99,5 +108,37 @@ class UsageJournalTest extends IntegrationTest {
                                 .single())
                 .contains("mem_nobody");
         assertThat(journal.sweep(Instant.now().plusSeconds(1))).isZero();
+    }
+
+    @Test
+    void issue14_answersRecordedWithinTheSettleDelayAreSettledTogether() throws Exception {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        String member = org.member("STANDARD");
+        // A journal of its own, with a delay long enough that all twelve answers fall within it.
+        UsageJournal slow =
+                new UsageJournal(jdbc, settlements, admissions, clock, Duration.ofSeconds(2));
+        slow.start();
+        try {
+            double groupsBefore = groups();
+            for (int i = 0; i < 12; i++) {
+                slow.record(report(org, member, "req_together_" + i));
+            }
+            assertThat(rows(org)).as("each answer durable at once").isEqualTo(12);
+            assertThat(events(org)).as("none settled before the delay").isZero();
+            assertThat(slow.awaitSettled(Duration.ofSeconds(20))).isTrue();
+            assertThat(events(org)).isEqualTo(12);
+            assertThat(used(org, member)).isEqualTo("0.1872");
+            assertThat(groups() - groupsBefore)
+                    .as("settled in a few group commits, not one per answer")
+                    .isBetween(1.0, 3.0);
+        } finally {
+            slow.stop();
+        }
+    }
+
+    double groups() {
+        return meters.find("headroom.settlement.group.reports").summaries().stream()
+                .mapToDouble(summary -> summary.count())
+                .sum();
     }
 }

@@ -123,6 +123,48 @@ class AcknowledgedInvalidationTest {
     }
 
     @Test
+    void issue14_anAnnouncementNamesTheTransactionThatCommittedIt() {
+        Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
+        String orgId = seatOrg(apis.get(0), "Announced", t0);
+        String member = standardMember(apis.get(0), orgId, "announced@example.com", "Announced");
+        java.util.Queue<Long> heard = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        nodes.get(2)
+                .getBean(dev.headroom.core.StateChanges.class)
+                .register(
+                        new dev.headroom.core.StateChanges.Listener() {
+                            @Override
+                            public void orgChanged(String o) {}
+
+                            @Override
+                            public void memberChanged(String o, String m) {}
+
+                            @Override
+                            public void memberCommitted(String o, String m, long xid) {
+                                if (o.equals(orgId) && m.equals(member)) {
+                                    heard.add(xid);
+                                }
+                            }
+                        });
+        String before = jdbc.sql("select pg_current_snapshot()::text").query(String.class).single();
+        Api.Response settled =
+                apis.get(0)
+                        .post(
+                                "/api/v1/usage",
+                                haikuReport("announced-1", orgId, member, t0, 1_000));
+        assertThat(settled.status()).as(settled.toString()).isEqualTo(200);
+        String after = jdbc.sql("select pg_current_snapshot()::text").query(String.class).single();
+        // Node 0 answered only once node 2 had acknowledged: its announcement has been heard.
+        assertThat(heard).as("the settlement's announcement, heard on another node").hasSize(1);
+        long xid = heard.peek();
+        assertThat(dev.headroom.core.db.DbSnapshot.parse(before).sees(xid))
+                .as("a load before the settlement did not see it")
+                .isFalse();
+        assertThat(dev.headroom.core.db.DbSnapshot.parse(after).sees(xid))
+                .as("a load after it did")
+                .isTrue();
+    }
+
+    @Test
     void EX2_aPricePutThroughOneNodePricesTheNextUsageOnTheOthers() {
         Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
         String orgId = seatOrg(apis.get(0), "Prices", t0);

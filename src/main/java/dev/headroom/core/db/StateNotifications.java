@@ -20,11 +20,12 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Listens on PostgreSQL's {@code headroom_state} channel, where triggers (migrations V6, V7, V10,
- * V13) announce every committed change that a node may keep in memory, from any node: {@code
- * o:<org>}, {@code m:<org>:<member>}, {@code a:<org>:<member>} (a member row: access), {@code
- * k:<org>:<key>}, {@code g:<org>} (its gateway) or {@code p:} (prices). Each is handed to the
- * {@link StateChanges} listeners. While the connection is down they are told not to trust memory;
- * once listening again they forget everything first, so nothing missed in between is used.
+ * V13, V14) announce every committed change that a node may keep in memory, from any node: {@code
+ * O:<xid>:<org>}, {@code M:<xid>:<org>:<member>} (admission state, naming the transaction that
+ * committed it), {@code a:<org>:<member>} (a member row: access), {@code k:<org>:<key>}, {@code
+ * g:<org>} (its gateway) or {@code p:} (prices). Each is handed to the {@link StateChanges}
+ * listeners. While the connection is down they are told not to trust memory; once listening again
+ * they forget everything first, so nothing missed in between is used.
  *
  * <p>The same connection holds this node's lease (issue 15): it registers after it listens, renews
  * the lease between reads, and answers other nodes' barriers ({@code b:<node>:<id>}) and joins
@@ -166,8 +167,15 @@ public class StateNotifications implements SmartLifecycle {
     private void apply(String payload, Map<String, List<String>> answers) {
         String[] parts = payload.split(":", 3);
         switch (parts[0]) {
-            case "o" -> changes.heard(l -> l.orgChanged(parts[1]));
-            case "m" -> changes.heard(l -> l.memberChanged(parts[1], parts[2]));
+            case "O" -> {
+                long xid = Long.parseLong(parts[1]);
+                changes.heard(l -> l.orgCommitted(parts[2], xid));
+            }
+            case "M" -> {
+                long xid = Long.parseLong(parts[1]);
+                String[] ids = parts[2].split(":", 2);
+                changes.heard(l -> l.memberCommitted(ids[0], ids[1], xid));
+            }
             case "a" -> changes.heard(l -> l.accessChanged(parts[1], parts[2]));
             case "k" -> changes.heard(l -> l.keyChanged(parts[1], parts[2]));
             case "g" -> changes.heard(l -> l.gatewayChanged(parts[1]));

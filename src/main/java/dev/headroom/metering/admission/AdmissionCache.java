@@ -1,6 +1,7 @@
 package dev.headroom.metering.admission;
 
 import dev.headroom.core.StateChanges;
+import dev.headroom.core.db.DbSnapshot;
 import dev.headroom.metering.RequestLinks;
 import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.metering.rules.WindowAllowance;
@@ -26,8 +27,11 @@ import java.util.function.Supplier;
  * bumps the version of what it changed here. A part is loaded under the version it had before the
  * load began, and used only while that version is current — so a load that raced a commit is never
  * used, and on this node no admission after an acknowledged change sees the old state. Other nodes'
- * writes arrive through PostgreSQL notifications ({@link dev.headroom.core.db.StateNotifications});
- * while that channel is down the cache is not trusted and every admission reads the database.
+ * writes arrive through PostgreSQL notifications ({@link dev.headroom.core.db.StateNotifications}),
+ * each naming the transaction that committed it: a part whose load already saw that transaction
+ * (its {@link DbSnapshot}) is kept — so this node's own settlements, heard once more from the
+ * database, do not drop the state it just loaded; while that channel is down the cache is not
+ * trusted and every admission reads the database.
  *
  * <p>Versions live in a fixed array of stripes, so they cost no memory per member; a change to one
  * member may also invalidate a few unrelated ones (a harmless extra load).
@@ -39,6 +43,11 @@ public class AdmissionCache implements StateChanges.Listener {
     // Likewise for orgs.
     private static final int ORGS_MAX = 50_000;
 
+    /** What a part was read under: which committed transactions it holds. */
+    public interface Loaded {
+        DbSnapshot seen();
+    }
+
     /** An org's admission inputs, for one billing period. */
     public record OrgPart(
             Org org,
@@ -46,7 +55,9 @@ public class AdmissionCache implements StateChanges.Listener {
             Map<SeatType, List<WindowAllowance>> allowances,
             String period,
             long orgExtraNanos,
-            Long balanceNanos) {}
+            Long balanceNanos,
+            DbSnapshot seen)
+            implements Loaded {}
 
     /** A member's admission inputs, for one billing period. */
     public record MemberPart(
@@ -54,9 +65,22 @@ public class AdmissionCache implements StateChanges.Listener {
             Map<String, WindowUsage> windows,
             String period,
             long memberExtraNanos,
-            RequestLinks.RequestFacts requests) {}
+            RequestLinks.RequestFacts requests,
+            DbSnapshot seen)
+            implements Loaded {}
 
-    private record Versioned<T>(long epoch, long version, T value) {}
+    private record Versioned<T extends Loaded>(long epoch, long version, T value) {
+        /** Whether this load began after {@code other}'s, so it holds at least as much. */
+        boolean notOlderThan(Versioned<T> other) {
+            if (epoch != other.epoch) {
+                return epoch > other.epoch;
+            }
+            if (version != other.version) {
+                return version > other.version;
+            }
+            return value.seen().notOlderThan(other.value.seen());
+        }
+    }
 
     private record MemberKey(String orgId, String memberId) {}
 
@@ -96,7 +120,7 @@ public class AdmissionCache implements StateChanges.Listener {
      */
     public OrgPart org(String orgId, Predicate<OrgPart> fresh, Supplier<OrgPart> load) {
         if (orgs.size() > ORGS_MAX) {
-            orgs.clear();
+            forget(orgs);
         }
         return get(orgs, orgId, stripe(orgId), fresh, load);
     }
@@ -105,12 +129,21 @@ public class AdmissionCache implements StateChanges.Listener {
     public MemberPart member(
             String orgId, String memberId, Predicate<MemberPart> fresh, Supplier<MemberPart> load) {
         if (members.size() > MEMBERS_MAX) {
-            members.clear();
+            forget(members);
         }
         return get(members, new MemberKey(orgId, memberId), stripe(orgId, memberId), fresh, load);
     }
 
-    private <K, T> T get(
+    /**
+     * Drops every part; a load under way then is not kept (a kept part's absence would otherwise
+     * let an older load than the dropped one stand in for it).
+     */
+    private void forget(Map<?, ?> parts) {
+        epoch.incrementAndGet();
+        parts.clear();
+    }
+
+    private <K, T extends Loaded> T get(
             Map<K, Versioned<T>> parts, K key, int stripe, Predicate<T> fresh, Supplier<T> load) {
         if (!enabled || !trusted || !leaseFresh.getAsBoolean()) {
             return load.get();
@@ -127,7 +160,10 @@ public class AdmissionCache implements StateChanges.Listener {
         }
         T loaded = load.get();
         if (loaded != null) {
-            parts.put(key, new Versioned<>(currentEpoch, version, loaded));
+            // Of two loads of one part, the later one is kept: the earlier may predate a commit
+            // that the later one holds and whose announcement therefore left it in place.
+            Versioned<T> made = new Versioned<>(currentEpoch, version, loaded);
+            parts.merge(key, made, (kept, next) -> next.notOlderThan(kept) ? next : kept);
         }
         return loaded;
     }
@@ -142,6 +178,25 @@ public class AdmissionCache implements StateChanges.Listener {
     public void memberChanged(String orgId, String memberId) {
         versions.incrementAndGet(stripe(orgId, memberId));
         members.remove(new MemberKey(orgId, memberId));
+    }
+
+    /** Heard from the database: kept when it was loaded after that commit. */
+    @Override
+    public void orgCommitted(String orgId, long xid) {
+        if (!holds(orgs.get(orgId), xid)) {
+            orgChanged(orgId);
+        }
+    }
+
+    @Override
+    public void memberCommitted(String orgId, String memberId, long xid) {
+        if (!holds(members.get(new MemberKey(orgId, memberId)), xid)) {
+            memberChanged(orgId, memberId);
+        }
+    }
+
+    private static boolean holds(Versioned<?> cached, long xid) {
+        return cached != null && cached.value().seen().sees(xid);
     }
 
     @Override

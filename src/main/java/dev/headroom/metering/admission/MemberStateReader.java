@@ -1,6 +1,7 @@
 package dev.headroom.metering.admission;
 
 import dev.headroom.core.BillingPeriod;
+import dev.headroom.core.db.DbSnapshot;
 import dev.headroom.metering.MemberState;
 import dev.headroom.metering.RequestLinks;
 import dev.headroom.metering.rules.ExtraUsageScope;
@@ -53,7 +54,8 @@ public class MemberStateReader {
               (select array_agg(duration_seconds order by seat_type, position) from included_allowance a
                 where a.org_id = :org) as a_durations,
               (select array_agg(allowance_nanos order by seat_type, position) from included_allowance a
-                where a.org_id = :org) as a_allowances
+                where a.org_id = :org) as a_allowances,
+              pg_current_snapshot()::text as seen
             from (select 1) one left join extra_usage_settings s on s.org_id = :org
             """;
     private static final String MEMBER_PART =
@@ -66,7 +68,8 @@ public class MemberStateReader {
               (select array_agg(started_at order by window_name) from usage_window w
                 where w.org_id = m.org_id and w.member_id = m.id) as w_starts,
               (select array_agg(used_nanos order by window_name) from usage_window w
-                where w.org_id = m.org_id and w.member_id = m.id) as w_used
+                where w.org_id = m.org_id and w.member_id = m.id) as w_used,
+              pg_current_snapshot()::text as seen
             from member m
             where m.org_id = :org and m.id = any(:members) and m.removed_at is null
             """;
@@ -182,7 +185,8 @@ public class MemberStateReader {
                         part.windows(),
                         part.period(),
                         part.memberExtraNanos(),
-                        requests.factsOf(org.id(), part.member().id()))
+                        requests.factsOf(org.id(), part.member().id()),
+                        part.seen())
                 : part;
     }
 
@@ -229,7 +233,8 @@ public class MemberStateReader {
                 allowances,
                 period,
                 orgExtra == null ? 0 : orgExtra,
-                nullableLong(rs, "org_balance"));
+                nullableLong(rs, "org_balance"),
+                DbSnapshot.parse(rs.getString("seen")));
     }
 
     private static AdmissionCache.MemberPart memberPart(ResultSet rs, String period)
@@ -253,7 +258,8 @@ public class MemberStateReader {
                 Map.copyOf(usages),
                 period,
                 memberExtra == null ? 0 : memberExtra,
-                RequestLinks.RequestFacts.NONE);
+                RequestLinks.RequestFacts.NONE,
+                DbSnapshot.parse(rs.getString("seen")));
     }
 
     private static RequestLink requestLink(

@@ -2,6 +2,7 @@ package dev.headroom.metering.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.core.db.DbSnapshot;
 import dev.headroom.metering.RequestLinks;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.Role;
@@ -19,7 +20,8 @@ class AdmissionCacheTest {
                     Map.of(),
                     "2027-01",
                     0,
-                    RequestLinks.RequestFacts.NONE);
+                    RequestLinks.RequestFacts.NONE,
+                    DbSnapshot.NONE);
 
     final AtomicInteger loads = new AtomicInteger();
 
@@ -112,5 +114,86 @@ class AdmissionCacheTest {
                     .isNull();
         }
         assertThat(loads).hasValue(4);
+    }
+
+    static AdmissionCache.MemberPart seen(String snapshot, long memberExtraNanos) {
+        return new AdmissionCache.MemberPart(
+                PART.member(),
+                Map.of(),
+                "2027-01",
+                memberExtraNanos,
+                RequestLinks.RequestFacts.NONE,
+                DbSnapshot.parse(snapshot));
+    }
+
+    AdmissionCache.MemberPart read(AdmissionCache cache, AdmissionCache.MemberPart loaded) {
+        return cache.member(
+                "org",
+                "m1",
+                part -> true,
+                () -> {
+                    loads.incrementAndGet();
+                    return loaded;
+                });
+    }
+
+    @Test
+    void issue14_anAnnouncementOfACommitThatTheLoadSawKeepsThePart() {
+        AdmissionCache cache = new AdmissionCache(true, true);
+        // Loaded after transaction 15 ended (its snapshot sees 15), before 18 had.
+        AdmissionCache.MemberPart part = seen("14:19:18", 5);
+        read(cache, part);
+        cache.memberCommitted("org", "m1", 15);
+        assertThat(read(cache, part)).isSameAs(part);
+        assertThat(loads).as("15 is held already: not loaded again").hasValue(1);
+        cache.memberCommitted("org", "m1", 18);
+        read(cache, seen("19:20:", 7));
+        assertThat(loads).as("18 ended after the load: dropped").hasValue(2);
+        cache.memberCommitted("org", "m1", 21);
+        read(cache, part);
+        assertThat(loads).as("21 began after the load").hasValue(3);
+    }
+
+    @Test
+    void issue14_aChangeOfThisNodeDropsThePartWhateverItsSnapshot() {
+        AdmissionCache cache = new AdmissionCache(true, true);
+        read(cache, seen("14:19:", 5));
+        cache.memberChanged("org", "m1");
+        read(cache, seen("14:19:", 5));
+        assertThat(loads).hasValue(2);
+        cache.orgCommitted("org", 3);
+        assertThat(
+                        cache.org(
+                                "org",
+                                part -> true,
+                                () -> {
+                                    loads.incrementAndGet();
+                                    return null;
+                                }))
+                .isNull();
+        assertThat(loads).as("an org not kept is simply loaded").hasValue(3);
+    }
+
+    @Test
+    void issue14_anOlderLoadThatEndsLastDoesNotReplaceANewerOne() {
+        AdmissionCache cache = new AdmissionCache(true, true);
+        AdmissionCache.MemberPart older = seen("14:19:18", 5);
+        AdmissionCache.MemberPart newer = seen("19:20:", 7);
+        // The older load is still reading when a newer one (after 18 committed) is kept.
+        AdmissionCache.MemberPart answered =
+                cache.member(
+                        "org",
+                        "m1",
+                        part -> true,
+                        () -> {
+                            loads.incrementAndGet();
+                            read(cache, newer);
+                            return older;
+                        });
+        assertThat(answered).as("its own caller, concurrent with 18, gets it").isSameAs(older);
+        // 18's announcement arrives: the kept part saw it, so it stays — and it is the newer one.
+        cache.memberCommitted("org", "m1", 18);
+        assertThat(read(cache, older)).isSameAs(newer);
+        assertThat(loads).hasValue(2);
     }
 }
