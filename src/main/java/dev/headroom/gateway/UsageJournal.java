@@ -111,7 +111,8 @@ public class UsageJournal implements SmartLifecycle {
                     continue;
                 }
                 batch.add(first);
-                if (started && settleDelay.isPositive()) {
+                // A full batch goes at once: the delay gathers answers, it never caps throughput.
+                if (started && settleDelay.isPositive() && waiting.size() < BATCH_MAX - 1) {
                     Thread.sleep(settleDelay);
                 }
             } catch (InterruptedException stopping) {

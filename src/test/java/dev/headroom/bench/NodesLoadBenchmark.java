@@ -33,6 +33,17 @@ class NodesLoadBenchmark {
     static final Path PG =
             Path.of(System.getProperty("headroom.load.pg-bin", "/usr/lib/postgresql/15/bin"));
 
+    /** The PostgreSQL that the benchmark runs, as it names itself ("PostgreSQL 15.14"). */
+    static String postgresVersion() throws IOException, InterruptedException {
+        Process p =
+                new ProcessBuilder(PG.resolve("postgres").toString(), "--version")
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return out.replaceFirst("^postgres \\(PostgreSQL\\) ", "PostgreSQL ");
+    }
+
     /** A PostgreSQL server of its own, as an operator would run it; removed at the end. */
     record Postgres(Path data, int port) implements AutoCloseable {
         static Postgres start() throws Exception {
@@ -122,7 +133,9 @@ class NodesLoadBenchmark {
         List<String> out = new ArrayList<>();
         out.add(
                 LoadBenchmark.header(
-                        ", external PostgreSQL 15 (default settings, max_connections=300)"));
+                        ", external "
+                                + postgresVersion()
+                                + " (default settings, max_connections=300)"));
         try (Postgres pg = Postgres.start()) {
             String hotNaive = pgbench(pg, true);
             String manyNaive = pgbench(pg, false);
