@@ -26,13 +26,21 @@ class AdmissionCacheTest {
     final AtomicInteger loads = new AtomicInteger();
 
     AdmissionCache.MemberPart read(AdmissionCache cache, String period) {
+        return read(cache, part -> part.period().equals(period), PART);
+    }
+
+    /** Reads m1's part; a load, counted, gives {@code loaded}. */
+    AdmissionCache.MemberPart read(
+            AdmissionCache cache,
+            java.util.function.Predicate<AdmissionCache.MemberPart> fresh,
+            AdmissionCache.MemberPart loaded) {
         return cache.member(
                 "org",
                 "m1",
-                part -> part.period().equals(period),
+                fresh,
                 () -> {
                     loads.incrementAndGet();
-                    return PART;
+                    return loaded;
                 });
     }
 
@@ -127,14 +135,7 @@ class AdmissionCacheTest {
     }
 
     AdmissionCache.MemberPart read(AdmissionCache cache, AdmissionCache.MemberPart loaded) {
-        return cache.member(
-                "org",
-                "m1",
-                part -> true,
-                () -> {
-                    loads.incrementAndGet();
-                    return loaded;
-                });
+        return read(cache, part -> true, loaded);
     }
 
     @Test
