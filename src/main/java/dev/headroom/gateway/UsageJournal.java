@@ -95,10 +95,8 @@ public class UsageJournal implements SmartLifecycle {
             settleAll(List.of(report));
             return;
         }
-        if (!waiting.offer(report)) {
-            inFlight.release();
-            settleAll(List.of(report));
-        }
+        // Never full here: a report leaves the queue before its permit is given back.
+        waiting.add(report);
     }
 
     /** Hands what was recorded to settlement a batch at a time, each after the settle delay. */

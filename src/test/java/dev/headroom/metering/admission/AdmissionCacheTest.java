@@ -34,14 +34,19 @@ class AdmissionCacheTest {
             AdmissionCache cache,
             java.util.function.Predicate<AdmissionCache.MemberPart> fresh,
             AdmissionCache.MemberPart loaded) {
-        return cache.member(
-                "org",
-                "m1",
-                fresh,
-                () -> {
-                    loads.incrementAndGet();
-                    return loaded;
-                });
+        return cache.member("org", "m1", fresh, () -> load(loaded, () -> {}));
+    }
+
+    /** Reads m1's part, any period, with {@code meanwhile} done while its load is reading. */
+    AdmissionCache.MemberPart readWhile(
+            AdmissionCache cache, Runnable meanwhile, AdmissionCache.MemberPart loaded) {
+        return cache.member("org", "m1", part -> true, () -> load(loaded, meanwhile));
+    }
+
+    AdmissionCache.MemberPart load(AdmissionCache.MemberPart loaded, Runnable meanwhile) {
+        loads.incrementAndGet();
+        meanwhile.run();
+        return loaded;
     }
 
     @Test
@@ -71,15 +76,7 @@ class AdmissionCacheTest {
     void XU18_aLoadThatRacedACommitIsNeverUsed() {
         AdmissionCache cache = new AdmissionCache(true, true);
         // The change commits while the load is reading: what it read may be from before.
-        cache.member(
-                "org",
-                "m1",
-                part -> true,
-                () -> {
-                    loads.incrementAndGet();
-                    cache.memberChanged("org", "m1");
-                    return PART;
-                });
+        readWhile(cache, () -> cache.memberChanged("org", "m1"), PART);
         read(cache, "2027-01");
         assertThat(loads).hasValue(2);
         read(cache, "2027-01");
@@ -181,16 +178,7 @@ class AdmissionCacheTest {
         AdmissionCache.MemberPart older = seen("14:19:18", 5);
         AdmissionCache.MemberPart newer = seen("19:20:", 7);
         // The older load is still reading when a newer one (after 18 committed) is kept.
-        AdmissionCache.MemberPart answered =
-                cache.member(
-                        "org",
-                        "m1",
-                        part -> true,
-                        () -> {
-                            loads.incrementAndGet();
-                            read(cache, newer);
-                            return older;
-                        });
+        AdmissionCache.MemberPart answered = readWhile(cache, () -> read(cache, newer), older);
         assertThat(answered).as("its own caller, concurrent with 18, gets it").isSameAs(older);
         // 18's announcement arrives: the kept part saw it, so it stays — and it is the newer one.
         cache.memberCommitted("org", "m1", 18);
