@@ -18,7 +18,12 @@ import dev.headroom.organization.OrgService;
 import dev.headroom.organization.Plan;
 import dev.headroom.organization.RankRules;
 import dev.headroom.organization.SeatType;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -72,17 +77,32 @@ public class ExtraUsageSettingsService {
     public ExtraUsageSettings get(String orgId) {
         return jdbc.sql("select * from extra_usage_settings where org_id = ?")
                 .param(orgId)
-                .query((rs, n) ->
-                        new ExtraUsageSettings(
-                                rs.getBoolean("enabled"),
-                                ExtraUsageScope.valueOf(rs.getString("scope")),
-                                rs.getBoolean("requests_enabled"),
-                                rs.getBoolean("strict"),
-                                nullableLong(rs, "spend_limit_nanos"),
-                                nullableLong(rs, "standard_limit_nanos"),
-                                nullableLong(rs, "premium_limit_nanos")))
+                .query((rs, n) -> settings(rs))
                 .optional()
                 .orElse(ExtraUsageSettings.DEFAULT);
+    }
+
+    /** The settings of each of {@code orgIds}, in one query (a settlement group of many orgs). */
+    public Map<String, ExtraUsageSettings> getAll(Collection<String> orgIds) {
+        Map<String, ExtraUsageSettings> found = new HashMap<>();
+        orgIds.forEach(id -> found.put(id, ExtraUsageSettings.DEFAULT));
+        jdbc.sql("select * from extra_usage_settings where org_id = any(?)")
+                .param(orgIds.toArray(String[]::new))
+                .query(rs -> {
+                    found.put(rs.getString("org_id"), settings(rs));
+                });
+        return found;
+    }
+
+    private static ExtraUsageSettings settings(ResultSet rs) throws SQLException {
+        return new ExtraUsageSettings(
+                rs.getBoolean("enabled"),
+                ExtraUsageScope.valueOf(rs.getString("scope")),
+                rs.getBoolean("requests_enabled"),
+                rs.getBoolean("strict"),
+                nullableLong(rs, "spend_limit_nanos"),
+                nullableLong(rs, "standard_limit_nanos"),
+                nullableLong(rs, "premium_limit_nanos"));
     }
 
     /**
@@ -406,8 +426,7 @@ public class ExtraUsageSettingsService {
         return amount == null ? "Unlimited" : amount.toDecimalString();
     }
 
-    private static Long nullableLong(java.sql.ResultSet rs, String column)
-            throws java.sql.SQLException {
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }

@@ -1,7 +1,6 @@
 package dev.headroom.metering;
 
 import dev.headroom.core.StateChanges;
-import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.metering.rules.Settlement;
 import dev.headroom.metering.rules.SettlementPlan;
 import dev.headroom.metering.rules.SettlementRefusal;
@@ -9,6 +8,7 @@ import dev.headroom.metering.rules.UsageReport;
 import dev.headroom.metering.rules.UsageReportRules;
 import dev.headroom.metering.rules.UsageReportRules.PricedReport;
 import dev.headroom.metering.settlement.GroupCommit;
+import dev.headroom.metering.settlement.PlannedOrg;
 import dev.headroom.metering.settlement.SettlementReads;
 import dev.headroom.metering.settlement.SettlementWriter;
 import dev.headroom.organization.Org;
@@ -17,9 +17,12 @@ import dev.headroom.pricing.PriceBook;
 import dev.headroom.pricing.PriceBookService;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,7 +50,6 @@ public class SettlementService {
 
     private final OrgService orgs;
     private final PriceBookService prices;
-    private final ExtraUsageSettingsService settings;
     private final SettlementReads reads;
     private final SettlementWriter writer;
     private final TransactionTemplate tx;
@@ -61,7 +63,6 @@ public class SettlementService {
     public SettlementService(
             OrgService orgs,
             PriceBookService prices,
-            ExtraUsageSettingsService settings,
             SettlementReads reads,
             SettlementWriter writer,
             TransactionTemplate tx,
@@ -77,7 +78,6 @@ public class SettlementService {
         this.changes = changes;
         this.orgs = orgs;
         this.prices = prices;
-        this.settings = settings;
         this.reads = reads;
         this.writer = writer;
         this.tx = tx;
@@ -147,7 +147,7 @@ public class SettlementService {
 
     /** Reports waiting for their group's commit: a single report, or a whole batch. */
     private record Queued(
-            String orgId,
+            Org org,
             List<PricedReport> reports,
             boolean allOrNothing,
             boolean durableOnAnswer,
@@ -157,17 +157,27 @@ public class SettlementService {
         public int weight() {
             return reports.size();
         }
+
+        String orgId() {
+            return org.id();
+        }
     }
 
     /** What one attempt at a group's transaction came to. */
     private sealed interface Round {
-        record Committed(List<SettlementPlan.Outcome> outcomes) implements Round {}
+        /** Each org's outcomes, in the order of its queued reports. */
+        record Committed(Map<String, List<SettlementPlan.Outcome>> outcomes) implements Round {}
 
-        /** A batch with a refused report: taken out, and the rest tried again. */
-        record BatchRefused(Queued batch, SettlementRefusal refusal) implements Round {}
+        /** Batches with a refused report (an org's first): taken out, and the rest tried again. */
+        record BatchesRefused(Map<Queued, SettlementRefusal> refused) implements Round {}
 
-        /** Another transaction stored one of the request ids first: tried again. */
+        /** One of the request ids was stored before: planned again with the stored rows. */
         record Raced() implements Round {}
+    }
+
+    /** One attempt: the reports still pending, by org, and whether to read their stored rows. */
+    private interface Attempt {
+        Round run(SortedMap<String, List<Queued>> round, boolean lookUpStored);
     }
 
     private SettlementOutcome settle(
@@ -194,8 +204,7 @@ public class SettlementService {
             }
         }
         Queued queued =
-                new Queued(
-                        org.id(), priced, allOrNothing, durableOnAnswer, new CompletableFuture<>());
+                new Queued(org, priced, allOrNothing, durableOnAnswer, new CompletableFuture<>());
         // Every caller, leader of its group or not, is answered only once the other nodes have
         // dropped what the commit changed (issue 15) — and no lane is held through that wait.
         changes.acknowledgedAfter(() -> {
@@ -218,42 +227,48 @@ public class SettlementService {
 
     /**
      * A lane's group, which may hold several orgs' reports (issue 15): all of them in one
-     * transaction, orgs in id order so that two groups (on any node) never wait for each other in a
-     * cycle. Answers are given only after the commit. Should that transaction fail — or a request
-     * id be raced — nothing of it is answered and each org commits on its own, so one org's fault
-     * costs only its own reports.
+     * transaction, one statement per table for all orgs, members locked in (org, id) order so that
+     * two groups (on any node) never wait for each other in a cycle. Answers are given only after
+     * the commit. The first attempt takes every report for new; should a request id have been
+     * stored before, the group goes back and is planned again with the stored rows. Should that
+     * fail too — a race, or any fault — nothing of it is answered and each org commits on its own,
+     * so one org's fault costs only its own reports.
      */
     private void commitGroup(List<Queued> group) {
-        Map<String, List<Queued>> byOrg = new TreeMap<>();
+        SortedMap<String, List<Queued>> byOrg = new TreeMap<>();
         group.forEach(q -> byOrg.computeIfAbsent(q.orgId(), id -> new ArrayList<>()).add(q));
+        boolean lookUpStored = false;
         if (byOrg.size() > 1) {
-            List<Runnable> answers = new ArrayList<>();
-            try {
-                transaction(
-                        group,
-                        status -> {
-                            byOrg.forEach((orgId, queued) -> {
-                                Org org = orgs.require(orgId);
-                                settleOrg(queued, answers, round -> withinGroup(org, round));
+            for (boolean lookUp : new boolean[] {false, true}) {
+                lookUpStored = lookUp;
+                List<Runnable> answers = new ArrayList<>();
+                try {
+                    transaction(
+                            group,
+                            status -> {
+                                settleRounds(byOrg, lookUp, answers, this::withinGroup);
+                                return null;
                             });
-                            return null;
-                        });
-                answers.forEach(Runnable::run);
-                return;
-            } catch (RacedInGroup e) {
-                // Committed org by org below, where a race is planned again with the stored row.
-            } catch (RuntimeException e) {
-                log.warn(
-                        "A settlement group of {} orgs failed; each commits alone",
-                        byOrg.size(),
-                        e);
+                    answers.forEach(Runnable::run);
+                    return;
+                } catch (RacedInGroup e) {
+                    // Planned again below, with the stored rows.
+                    lookUpStored = true;
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "A settlement group of {} orgs failed; each commits alone",
+                            byOrg.size(),
+                            e);
+                    break;
+                }
             }
         }
+        boolean lookUpFirst = lookUpStored;
         byOrg.forEach((orgId, queued) -> {
-            Org org = orgs.require(orgId);
             List<Runnable> answers = new ArrayList<>();
+            SortedMap<String, List<Queued>> alone = new TreeMap<>(Map.of(orgId, queued));
             try {
-                settleOrg(queued, answers, round -> inOwnTransaction(org, round));
+                settleRounds(alone, lookUpFirst, answers, this::inOwnTransaction);
             } catch (RuntimeException | Error e) {
                 queued.forEach(q -> q.answer().completeExceptionally(e));
                 return;
@@ -263,35 +278,51 @@ public class SettlementService {
     }
 
     /**
-     * Settles one org's reports in rounds until each has its answer (to be given after the commit).
-     * Only the first refused batch is taken out per round, because a later batch's refusal may stem
-     * from an earlier batch's request id.
+     * Settles the reports in rounds until each has its answer (to be given after the commit). Only
+     * an org's first refused batch is taken out per round, because a later batch's refusal may stem
+     * from an earlier batch's request id. A round that took a stored request id for new is planned
+     * again with the stored rows; only races after that count towards giving up.
      */
-    private static void settleOrg(
-            List<Queued> queued, List<Runnable> answers, Function<List<Queued>, Round> attempt) {
-        List<Queued> pending = new ArrayList<>(queued);
+    private static void settleRounds(
+            SortedMap<String, List<Queued>> queued,
+            boolean lookUpStored,
+            List<Runnable> answers,
+            Attempt attempt) {
+        SortedMap<String, List<Queued>> pending = new TreeMap<>();
+        queued.forEach((orgId, q) -> pending.put(orgId, new ArrayList<>(q)));
+        boolean lookUp = lookUpStored;
         int races = 0;
         while (!pending.isEmpty()) {
-            List<Queued> round = List.copyOf(pending);
-            switch (attempt.apply(round)) {
+            SortedMap<String, List<Queued>> round = new TreeMap<>();
+            pending.forEach((orgId, q) -> round.put(orgId, List.copyOf(q)));
+            switch (attempt.run(round, lookUp)) {
                 case Round.Committed committed -> {
-                    answers.add(() -> answer(round, committed.outcomes()));
+                    answers.add(() ->
+                            round.forEach(
+                                    (orgId, q) -> answer(q, committed.outcomes().get(orgId))));
                     pending.clear();
                 }
-                case Round.BatchRefused refused -> {
-                    answers.add(() ->
-                            refused.batch()
-                                    .answer()
-                                    .complete(new SettlementOutcome.Refused(refused.refusal())));
-                    pending.remove(refused.batch());
-                }
+                case Round.BatchesRefused refused ->
+                        refused.refused()
+                                .forEach((batch, refusal) -> {
+                                    answers.add(() ->
+                                            batch.answer()
+                                                    .complete(
+                                                            new SettlementOutcome.Refused(
+                                                                    refusal)));
+                                    pending.get(batch.orgId()).remove(batch);
+                                    if (pending.get(batch.orgId()).isEmpty()) {
+                                        pending.remove(batch.orgId());
+                                    }
+                                });
                 case Round.Raced raced -> {
-                    if (++races == RACE_RETRIES_MAX) {
+                    if (lookUp && ++races == RACE_RETRIES_MAX) {
                         SettlementRefusal concurrent =
                                 new SettlementRefusal(
                                         SettlementRefusal.Kind.CONCURRENT,
                                         "The same request id is being settled concurrently; retry.");
-                        List<Queued> refusedAll = List.copyOf(pending);
+                        List<Queued> refusedAll =
+                                pending.values().stream().flatMap(List::stream).toList();
                         answers.add(() ->
                                 refusedAll.forEach(q ->
                                         q.answer()
@@ -300,16 +331,17 @@ public class SettlementService {
                                                                 concurrent))));
                         pending.clear();
                     }
+                    lookUp = true;
                 }
             }
         }
     }
 
-    private Round inOwnTransaction(Org org, List<Queued> round) {
+    private Round inOwnTransaction(SortedMap<String, List<Queued>> round, boolean lookUpStored) {
         return transaction(
-                round,
+                round.values().stream().flatMap(List::stream).toList(),
                 status -> {
-                    Round outcome = commitRound(org, round);
+                    Round outcome = commitRound(round, lookUpStored);
                     if (!(outcome instanceof Round.Committed)) {
                         status.setRollbackOnly();
                     }
@@ -318,20 +350,20 @@ public class SettlementService {
     }
 
     /**
-     * A round of one org inside a several-org group. A refused batch is found before anything of
-     * its org is written, so the org is simply planned again without it; a race is found by the
-     * insert, after part of the org's events are written, and rare — so the whole group goes back,
-     * to be committed org by org, rather than every org paying for a savepoint.
+     * A round inside a several-org group's transaction. A refused batch is found before anything is
+     * written, so the group is simply planned again without it; a stored request id is found by the
+     * insert, after part of the events are written — so the whole group goes back, rather than
+     * every group paying for a savepoint.
      */
-    private Round withinGroup(Org org, List<Queued> round) {
-        Round outcome = commitRound(org, round);
+    private Round withinGroup(SortedMap<String, List<Queued>> round, boolean lookUpStored) {
+        Round outcome = commitRound(round, lookUpStored);
         if (outcome instanceof Round.Raced) {
             throw new RacedInGroup();
         }
         return outcome;
     }
 
-    /** Another transaction stored one of a several-org group's request ids first. */
+    /** A request id of a several-org group was stored before, or concurrently. */
     private static final class RacedInGroup extends RuntimeException {
         RacedInGroup() {
             super("A request id of the group was stored concurrently.", null, false, false);
@@ -358,30 +390,44 @@ public class SettlementService {
         }
     }
 
-    private Round commitRound(Org org, List<Queued> round) {
-        List<PricedReport> reports = new ArrayList<>();
-        round.forEach(q -> reports.addAll(q.reports()));
-        ExtraUsageSettings s = settings.get(org.id());
-        SettlementPlan.Inputs inputs = reads.load(org, reports, s);
-        SettlementPlan plan = SettlementPlan.of(inputs);
-        Optional<Round.BatchRefused> refused = firstRefusedBatch(round, plan.outcomes());
-        if (refused.isPresent()) {
-            return refused.get();
+    private Round commitRound(SortedMap<String, List<Queued>> round, boolean lookUpStored) {
+        List<SettlementReads.OrgReports> group = new ArrayList<>();
+        round.forEach((orgId, queued) -> {
+            List<PricedReport> reports = new ArrayList<>();
+            queued.forEach(q -> reports.addAll(q.reports()));
+            // The org as read by its latest report.
+            group.add(new SettlementReads.OrgReports(queued.getLast().org(), reports));
+        });
+        Map<String, SettlementPlan.Inputs> inputs = reads.load(group, lookUpStored);
+        List<PlannedOrg> planned = new ArrayList<>();
+        Map<Queued, SettlementRefusal> refused = new LinkedHashMap<>();
+        Map<String, List<SettlementPlan.Outcome>> outcomes = new HashMap<>();
+        inputs.forEach((orgId, in) -> {
+            SettlementPlan plan = SettlementPlan.of(in);
+            firstRefusedBatch(round.get(orgId), plan.outcomes())
+                    .ifPresent(r -> refused.put(r.batch(), r.refusal()));
+            planned.add(new PlannedOrg(in.org(), in, plan, orgs.now(in.org())));
+            outcomes.put(orgId, plan.outcomes());
+        });
+        if (!refused.isEmpty()) {
+            return new Round.BatchesRefused(refused);
         }
-        if (!writer.apply(org, plan, inputs.members(), s, orgs.now(org))) {
+        if (!writer.apply(planned)) {
             return new Round.Raced();
         }
-        return new Round.Committed(plan.outcomes());
+        return new Round.Committed(outcomes);
     }
 
-    private static Optional<Round.BatchRefused> firstRefusedBatch(
+    private record RefusedBatch(Queued batch, SettlementRefusal refusal) {}
+
+    private static Optional<RefusedBatch> firstRefusedBatch(
             List<Queued> round, List<SettlementPlan.Outcome> outcomes) {
         int at = 0;
         for (Queued q : round) {
             if (q.allOrNothing()) {
                 for (SettlementPlan.Outcome o : outcomes.subList(at, at + q.reports().size())) {
                     if (o instanceof SettlementPlan.Outcome.Refused refused) {
-                        return Optional.of(new Round.BatchRefused(q, refused.refusal()));
+                        return Optional.of(new RefusedBatch(q, refused.refusal()));
                     }
                 }
             }

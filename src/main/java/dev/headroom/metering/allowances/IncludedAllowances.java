@@ -11,8 +11,12 @@ import dev.headroom.organization.OrgService;
 import dev.headroom.organization.SeatType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.context.event.EventListener;
@@ -65,6 +69,31 @@ public class IncludedAllowances {
                         new WindowAllowance(
                                 rs.getString(1), Duration.ofSeconds(rs.getLong(2)), rs.getLong(3)))
                 .list();
+    }
+
+    /**
+     * The windows of every seat type of each of {@code orgIds}, in one query (a settlement group);
+     * a seat type without windows maps to none.
+     */
+    public Map<String, Map<SeatType, List<WindowAllowance>>> forOrgs(Collection<String> orgIds) {
+        Map<String, Map<SeatType, List<WindowAllowance>>> found = new HashMap<>();
+        orgIds.forEach(id -> found.put(id, new EnumMap<>(SeatType.class)));
+        jdbc.sql(
+                        "select org_id, seat_type, window_name, duration_seconds, allowance_nanos"
+                                + " from included_allowance where org_id = any(?)"
+                                + " order by org_id, seat_type, position")
+                .param(orgIds.toArray(String[]::new))
+                .query(rs -> {
+                    found.get(rs.getString(1))
+                            .computeIfAbsent(
+                                    SeatType.valueOf(rs.getString(2)), s -> new ArrayList<>())
+                            .add(
+                                    new WindowAllowance(
+                                            rs.getString(3),
+                                            Duration.ofSeconds(rs.getLong(4)),
+                                            rs.getLong(5)));
+                });
+        return found;
     }
 
     /** Replaces a seat type's windows; members' running windows keep their start and usage. */

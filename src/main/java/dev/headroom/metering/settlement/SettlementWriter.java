@@ -13,7 +13,6 @@ import dev.headroom.metering.rules.SettlementPlan;
 import dev.headroom.metering.rules.SettlementRows.BalanceDebit;
 import dev.headroom.metering.rules.SettlementRows.MemberPeriod;
 import dev.headroom.metering.rules.SettlementRows.NewEvent;
-import dev.headroom.organization.Member;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.Plan;
 import java.time.Instant;
@@ -62,31 +61,44 @@ public class SettlementWriter {
     }
 
     /**
-     * Writes the plan, received at the org's {@code now}. Answers {@code false}, having written
-     * nothing else, when a concurrent transaction stored one of its request ids first: the caller
-     * rolls back and plans again, and the replay is answered from the stored row.
+     * Writes the plans of a group, one statement per table for all of its orgs (issue 15), in org
+     * id order. Answers {@code false}, having written nothing else, when one of the request ids was
+     * stored before: the caller rolls back and plans again with the stored rows.
      */
-    public boolean apply(
-            Org org,
-            SettlementPlan plan,
-            Map<String, Member> members,
-            ExtraUsageSettings settings,
-            Instant now) {
-        if (plan.events().isEmpty()) {
+    public boolean apply(List<PlannedOrg> group) {
+        List<PlannedOrg> writing =
+                group.stream().filter(o -> !o.plan().events().isEmpty()).toList();
+        if (writing.isEmpty()) {
             return true;
         }
-        tellStateChanged(org, plan.events());
-        if (!events.insertAll(org.id(), plan.events(), now)) {
+        writing.forEach(o -> tellStateChanged(o.org(), o.plan().events()));
+        if (!events.insertAll(writing)) {
             return false;
         }
-        if (settings.strict()) {
-            releaseHolds(org, plan.events());
+        writing.stream()
+                .filter(o -> o.inputs().settings().strict())
+                .forEach(o -> releaseHolds(o.org(), o.plan().events()));
+        usage.addDaily(writing);
+        usage.saveWindows(writing);
+        Map<String, Map<MemberPeriod, Long>> memberAfter = usage.addMemberSpend(writing);
+        Map<String, Map<String, Long>> orgAfter = usage.addOrgSpend(writing);
+        for (PlannedOrg o : writing) {
+            announceSpend(o, memberAfter.get(o.orgId()), orgAfter.get(o.orgId()));
+            if (o.org().plan() == Plan.TEAM && !o.plan().debits().isEmpty()) {
+                debit(o.org(), o.plan(), o.now());
+            }
         }
-        usage.addDaily(org.id(), plan.daily());
-        usage.saveWindows(org.id(), plan.windowWrites());
-        String currentPeriod = BillingPeriod.containing(now, org.timeZone()).key();
-        Map<MemberPeriod, Long> memberAfter = usage.addMemberSpend(org.id(), plan.memberSpend());
-        plan.memberSpend()
+        return true;
+    }
+
+    /** Spend of the current period that grew is told to the cap alerts (EX-8). */
+    private void announceSpend(
+            PlannedOrg o, Map<MemberPeriod, Long> memberAfter, Map<String, Long> orgAfter) {
+        Org org = o.org();
+        ExtraUsageSettings settings = o.inputs().settings();
+        String currentPeriod = BillingPeriod.containing(o.now(), org.timeZone()).key();
+        o.plan()
+                .memberSpend()
                 .forEach((key, delta) -> {
                     if (delta.extraNanos() > 0 && key.period().equals(currentPeriod)) {
                         long after = memberAfter.get(key);
@@ -97,13 +109,16 @@ public class SettlementWriter {
                                         key.period(),
                                         after - delta.extraNanos(),
                                         after,
-                                        settings.capOf(org.plan(), members.get(key.memberId()))
+                                        settings.capOf(
+                                                        org.plan(),
+                                                        o.inputs().members().get(key.memberId()))
                                                 .capNanos()));
                     }
                 });
-        plan.orgSpend()
+        o.plan()
+                .orgSpend()
                 .forEach((period, delta) -> {
-                    long after = usage.addOrgSpend(org.id(), period, delta);
+                    long after = orgAfter.get(period);
                     if (delta.extraNanos() > 0 && period.equals(currentPeriod)) {
                         spendEvents.publishEvent(
                                 new ExtraSpendSettled(
@@ -115,10 +130,6 @@ public class SettlementWriter {
                                         settings.spendLimitNanos()));
                     }
                 });
-        if (org.plan() == Plan.TEAM && !plan.debits().isEmpty()) {
-            debit(org, plan, now);
-        }
-        return true;
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.headroom.metering.rules.SettlementRows.NewEvent;
 import dev.headroom.metering.rules.SettlementRows.StoredEvent;
 import dev.headroom.metering.rules.UsageReport;
 import java.sql.Timestamp;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,34 +21,57 @@ public class UsageEvents {
         this.jdbc = jdbc;
     }
 
-    public Map<String, StoredEvent> find(String orgId, List<String> requestIds) {
-        Map<String, StoredEvent> found = new HashMap<>();
+    /** The stored events of these request ids, per org: one query for a whole group. */
+    public Map<String, Map<String, StoredEvent>> find(Map<String, List<String>> requestIdsByOrg) {
+        List<String> orgIds = new ArrayList<>();
+        List<String> requestIds = new ArrayList<>();
+        requestIdsByOrg.forEach((orgId, ids) ->
+                ids.forEach(id -> {
+                    orgIds.add(orgId);
+                    requestIds.add(id);
+                }));
+        Map<String, Map<String, StoredEvent>> found = new HashMap<>();
         jdbc.sql(
-                        "select request_id, content_hash, cost_nanos, included_nanos, extra_nanos"
-                                + " from usage_event where org_id = ? and request_id = any(?)")
-                .params(orgId, requestIds.toArray(String[]::new))
+                        "select e.org_id, e.request_id, e.content_hash, e.cost_nanos, e.included_nanos,"
+                                + " e.extra_nanos from usage_event e"
+                                + " join unnest(?::text[], ?::text[]) as k(org_id, request_id)"
+                                + " on e.org_id = k.org_id and e.request_id = k.request_id")
+                .params(orgIds.toArray(String[]::new), requestIds.toArray(String[]::new))
                 .query(rs -> {
-                    String id = rs.getString(1);
-                    found.put(
-                            id,
-                            new StoredEvent(
-                                    rs.getString(2),
-                                    new Settlement(
-                                            id,
-                                            rs.getLong(3),
-                                            rs.getLong(4),
-                                            rs.getLong(5),
-                                            false)));
+                    String id = rs.getString(2);
+                    found.computeIfAbsent(rs.getString(1), org -> new HashMap<>())
+                            .put(
+                                    id,
+                                    new StoredEvent(
+                                            rs.getString(3),
+                                            new Settlement(
+                                                    id,
+                                                    rs.getLong(4),
+                                                    rs.getLong(5),
+                                                    rs.getLong(6),
+                                                    false)));
                 });
         return found;
     }
 
     /**
-     * One statement for all events (the columns as arrays, unnested), so PostgreSQL plans and runs
-     * one insert instead of one per event. Answers {@code false} when a row was already there: a
-     * concurrent transaction stored one of these request ids first, and this one must roll back.
+     * One statement for the events of every org of a group (the columns as arrays, unnested), so
+     * PostgreSQL plans and runs one insert instead of one per event or org. Answers {@code false}
+     * when a row was already there — stored before, or by a concurrent transaction first — and this
+     * transaction must roll back.
      */
-    public boolean insertAll(String orgId, List<NewEvent> events, Instant receivedAt) {
+    public boolean insertAll(List<PlannedOrg> group) {
+        List<NewEvent> events = new ArrayList<>();
+        List<String> orgIdOfEach = new ArrayList<>();
+        List<Timestamp> receivedAtOfEach = new ArrayList<>();
+        for (PlannedOrg o : group) {
+            Timestamp receivedAt = Timestamp.from(o.now());
+            for (NewEvent e : o.plan().events()) {
+                events.add(e);
+                orgIdOfEach.add(o.orgId());
+                receivedAtOfEach.add(receivedAt);
+            }
+        }
         if (events.isEmpty()) {
             return true;
         }
@@ -92,24 +115,24 @@ public class UsageEvents {
                                   occurred_at, period, received_at, input_tokens, output_tokens,
                                   cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
                                   web_search_requests, batch, cost_nanos, included_nanos, extra_nanos, content_hash)
-                                select ?, e.request_id, e.member_id, e.seat_type, e.product, e.model,
-                                  e.occurred_at, e.period, ?, e.input_tokens, e.output_tokens,
+                                select e.org_id, e.request_id, e.member_id, e.seat_type, e.product, e.model,
+                                  e.occurred_at, e.period, e.received_at, e.input_tokens, e.output_tokens,
                                   e.cache_write_5m_tokens, e.cache_write_1h_tokens, e.cache_read_tokens,
                                   e.web_search_requests, e.batch, e.cost_nanos, e.included_nanos, e.extra_nanos,
                                   e.content_hash
-                                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                from unnest(?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                                   ?::timestamptz[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
                                   ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[],
                                   ?::bigint[], ?::bigint[], ?::text[])
-                                  as e(request_id, member_id, seat_type, product, model, occurred_at, period,
+                                  as e(org_id, received_at, request_id, member_id, seat_type, product, model, occurred_at, period,
                                   input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
                                   cache_read_tokens, web_search_requests, batch, cost_nanos, included_nanos,
                                   extra_nanos, content_hash)
                                 on conflict (org_id, request_id) do nothing
                                 """)
                         .params(
-                                orgId,
-                                Timestamp.from(receivedAt),
+                                orgIdOfEach.toArray(String[]::new),
+                                receivedAtOfEach.toArray(Timestamp[]::new),
                                 requestIds,
                                 memberIds,
                                 seatTypes,

@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,61 +19,83 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UsageStore {
     private final JdbcClient jdbc;
-    private final JdbcTemplate batch;
 
-    public UsageStore(JdbcClient jdbc, JdbcTemplate batch) {
+    public UsageStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.batch = batch;
     }
 
-    /** The stored windows of each of {@code memberIds}: one query for a whole group or batch. */
-    public Map<String, Map<String, WindowUsage>> windows(
-            String orgId, Collection<String> memberIds) {
-        Map<String, Map<String, WindowUsage>> windows = new HashMap<>();
-        memberIds.forEach(id -> windows.put(id, new HashMap<>()));
+    /**
+     * The stored windows of each member named, per org and member: one query for a whole group.
+     * Every member named has a (maybe empty) map.
+     */
+    public Map<String, Map<String, Map<String, WindowUsage>>> windows(
+            Map<String, ? extends Collection<String>> memberIdsByOrg) {
+        Map<String, Map<String, Map<String, WindowUsage>>> windows = new HashMap<>();
+        Pairs members = new Pairs();
+        memberIdsByOrg.forEach((orgId, ids) -> {
+            Map<String, Map<String, WindowUsage>> ofOrg = new HashMap<>();
+            windows.put(orgId, ofOrg);
+            ids.forEach(id -> {
+                ofOrg.put(id, new HashMap<>());
+                members.add(orgId, id);
+            });
+        });
+        if (members.orgIds.isEmpty()) {
+            return windows;
+        }
         jdbc.sql(
-                        "select member_id, window_name, started_at, used_nanos from usage_window"
-                                + " where org_id = ? and member_id = any(?)")
-                .params(orgId, memberIds.toArray(String[]::new))
+                        "select w.org_id, w.member_id, w.window_name, w.started_at, w.used_nanos"
+                                + " from usage_window w join unnest(?::text[], ?::text[]) as k(org_id, member_id)"
+                                + " on w.org_id = k.org_id and w.member_id = k.member_id")
+                .params(members.orgIds(), members.others())
                 .query(rs -> {
                     windows.get(rs.getString(1))
+                            .get(rs.getString(2))
                             .put(
-                                    rs.getString(2),
+                                    rs.getString(3),
                                     new WindowUsage(
-                                            rs.getString(2),
-                                            rs.getTimestamp(3).toInstant(),
-                                            rs.getLong(4)));
+                                            rs.getString(3),
+                                            rs.getTimestamp(4).toInstant(),
+                                            rs.getLong(5)));
                 });
         return windows;
     }
 
-    /** Writes the windows of every member given, as one JDBC batch. */
-    public void saveWindows(
-            String orgId, Map<String, ? extends Collection<WindowUsage>> windowsByMember) {
-        List<Object[]> rows = new ArrayList<>();
-        windowsByMember.forEach((memberId, windows) ->
-                windows.forEach(w ->
-                        rows.add(
-                                new Object[] {
-                                    orgId,
-                                    memberId,
-                                    w.name(),
-                                    Timestamp.from(w.startedAt()),
-                                    w.usedNanos()
+    /** The windows every plan of the group charged, in one statement. */
+    public void saveWindows(List<PlannedOrg> group) {
+        Pairs members = new Pairs();
+        List<String> names = new ArrayList<>();
+        List<Timestamp> startedAt = new ArrayList<>();
+        List<Long> used = new ArrayList<>();
+        group.forEach(o ->
+                o.plan()
+                        .windowWrites()
+                        .forEach((memberId, windows) ->
+                                windows.forEach(w -> {
+                                    members.add(o.orgId(), memberId);
+                                    names.add(w.name());
+                                    startedAt.add(Timestamp.from(w.startedAt()));
+                                    used.add(w.usedNanos());
                                 })));
-        if (rows.isEmpty()) {
+        if (names.isEmpty()) {
             return;
         }
-        int[] windowsWritten =
-                batch.batchUpdate(
-                        """
-                        insert into usage_window (org_id, member_id, window_name, started_at, used_nanos)
-                        values (?, ?, ?, ?, ?)
-                        on conflict (org_id, member_id, window_name)
-                        do update set started_at = excluded.started_at, used_nanos = excluded.used_nanos
-                        """,
-                        rows);
-        rowsWritten(windowsWritten, rows.size(), "a window row per window given");
+        int written =
+                jdbc.sql(
+                                """
+                                insert into usage_window (org_id, member_id, window_name, started_at, used_nanos)
+                                select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[])
+                                on conflict (org_id, member_id, window_name)
+                                do update set started_at = excluded.started_at, used_nanos = excluded.used_nanos
+                                """)
+                        .params(
+                                members.orgIds(),
+                                members.others(),
+                                names.toArray(String[]::new),
+                                startedAt.toArray(Timestamp[]::new),
+                                used.stream().mapToLong(Long::longValue).toArray())
+                        .update();
+        Invariant.holds(written == names.size(), "a window row per window given");
     }
 
     public long memberExtraNanos(String orgId, String memberId, String period) {
@@ -108,104 +129,169 @@ public class UsageStore {
     }
 
     /**
-     * Adds to members' spend, one statement for all of them, and returns each member's extra spend
-     * of the period after it.
+     * Adds to the members' spend of every plan of the group, one statement for all of them, and
+     * returns each member's extra spend of the period after it, per org.
      */
-    public Map<MemberPeriod, Long> addMemberSpend(
-            String orgId, Map<MemberPeriod, SpendDelta> deltas) {
-        Map<MemberPeriod, Long> after = new HashMap<>();
+    public Map<String, Map<MemberPeriod, Long>> addMemberSpend(List<PlannedOrg> group) {
+        Map<String, Map<MemberPeriod, Long>> after = new HashMap<>();
+        Pairs members = new Pairs();
+        List<String> periods = new ArrayList<>();
+        List<SpendDelta> deltas = new ArrayList<>();
+        group.forEach(o -> {
+            after.put(o.orgId(), new HashMap<>());
+            o.plan()
+                    .memberSpend()
+                    .forEach((key, delta) -> {
+                        members.add(o.orgId(), key.memberId());
+                        periods.add(key.period());
+                        deltas.add(delta);
+                    });
+        });
         if (deltas.isEmpty()) {
             return after;
         }
+        int[] rows = {0};
         jdbc.sql(
                         """
                         insert into member_period_spend (org_id, member_id, period, included_nanos, extra_nanos)
-                        select ?, d.member_id, d.period, d.included_nanos, d.extra_nanos
-                        from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])
-                          as d(member_id, period, included_nanos, extra_nanos)
+                        select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])
                         on conflict (org_id, member_id, period) do update set
                           included_nanos = member_period_spend.included_nanos + excluded.included_nanos,
                           extra_nanos = member_period_spend.extra_nanos + excluded.extra_nanos
-                        returning member_id, period, extra_nanos
+                        returning org_id, member_id, period, extra_nanos
                         """)
                 .params(
-                        orgId,
-                        deltas.keySet().stream().map(MemberPeriod::memberId).toArray(String[]::new),
-                        deltas.keySet().stream().map(MemberPeriod::period).toArray(String[]::new),
-                        deltas.values().stream().mapToLong(SpendDelta::includedNanos).toArray(),
-                        deltas.values().stream().mapToLong(SpendDelta::extraNanos).toArray())
+                        members.orgIds(),
+                        members.others(),
+                        periods.toArray(String[]::new),
+                        deltas.stream().mapToLong(SpendDelta::includedNanos).toArray(),
+                        deltas.stream().mapToLong(SpendDelta::extraNanos).toArray())
                 .query(rs -> {
-                    after.put(new MemberPeriod(rs.getString(1), rs.getString(2)), rs.getLong(3));
+                    rows[0]++;
+                    after.get(rs.getString(1))
+                            .put(new MemberPeriod(rs.getString(2), rs.getString(3)), rs.getLong(4));
                 });
-        Invariant.holds(after.size() == deltas.size(), "a member spend row per delta given");
+        Invariant.holds(rows[0] == deltas.size(), "a member spend row per delta given");
         return after;
     }
 
-    /** Adds to the org's spend of a period and returns its extra spend after it. */
-    public long addOrgSpend(String orgId, String period, SpendDelta delta) {
-        return jdbc.sql(
+    /**
+     * Adds to the org spend of every plan of the group, one statement for all, in org id order (the
+     * group's lock order); returns each org's extra spend per period after it.
+     */
+    public Map<String, Map<String, Long>> addOrgSpend(List<PlannedOrg> group) {
+        Map<String, Map<String, Long>> after = new HashMap<>();
+        Pairs periods = new Pairs();
+        List<SpendDelta> deltas = new ArrayList<>();
+        group.forEach(o -> {
+            after.put(o.orgId(), new HashMap<>());
+            new java.util.TreeMap<>(o.plan().orgSpend())
+                    .forEach((period, delta) -> {
+                        periods.add(o.orgId(), period);
+                        deltas.add(delta);
+                    });
+        });
+        if (deltas.isEmpty()) {
+            return after;
+        }
+        int[] rows = {0};
+        jdbc.sql(
                         """
                         insert into org_period_spend (org_id, period, included_nanos, extra_nanos)
-                        values (?, ?, ?, ?)
+                        select * from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])
                         on conflict (org_id, period) do update set
                           included_nanos = org_period_spend.included_nanos + excluded.included_nanos,
                           extra_nanos = org_period_spend.extra_nanos + excluded.extra_nanos
-                        returning extra_nanos
+                        returning org_id, period, extra_nanos
                         """)
-                .params(orgId, period, delta.includedNanos(), delta.extraNanos())
-                .query(Long.class)
-                .single();
+                .params(
+                        periods.orgIds(),
+                        periods.others(),
+                        deltas.stream().mapToLong(SpendDelta::includedNanos).toArray(),
+                        deltas.stream().mapToLong(SpendDelta::extraNanos).toArray())
+                .query(rs -> {
+                    rows[0]++;
+                    after.get(rs.getString(1)).put(rs.getString(2), rs.getLong(3));
+                });
+        Invariant.holds(rows[0] == deltas.size(), "an org spend row per delta given");
+        return after;
     }
 
-    /** Adds per-batch sums to {@code usage_daily}: requests, included, extra, six token counts. */
-    public void addDaily(String orgId, Map<DailyKey, DailySum> sums) {
-        List<Object[]> rows = new java.util.ArrayList<>(sums.size());
-        sums.forEach((k, v) ->
-                rows.add(
-                        new Object[] {
-                            orgId,
-                            java.sql.Date.valueOf(k.day()),
-                            k.memberId(),
-                            k.seatType(),
-                            k.product(),
-                            k.model(),
-                            v.requests(),
-                            v.includedNanos(),
-                            v.extraNanos(),
-                            v.inputTokens(),
-                            v.outputTokens(),
-                            v.cacheWrite5mTokens(),
-                            v.cacheWrite1hTokens(),
-                            v.cacheReadTokens(),
-                            v.webSearchRequests()
+    /**
+     * Adds the group's daily sums to {@code usage_daily} (requests, included, extra, six token
+     * counts) in one statement.
+     */
+    public void addDaily(List<PlannedOrg> group) {
+        List<String> orgIds = new ArrayList<>();
+        List<DailyKey> keys = new ArrayList<>();
+        List<DailySum> sums = new ArrayList<>();
+        group.forEach(o ->
+                o.plan()
+                        .daily()
+                        .forEach((k, v) -> {
+                            orgIds.add(o.orgId());
+                            keys.add(k);
+                            sums.add(v);
                         }));
-        int[] dailyWritten =
-                batch.batchUpdate(
-                        """
-                        insert into usage_daily (org_id, day, member_id, seat_type, product, model, requests,
-                          included_nanos, extra_nanos, input_tokens, output_tokens, cache_write_5m_tokens,
-                          cache_write_1h_tokens, cache_read_tokens, web_search_requests)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        on conflict (org_id, day, member_id, seat_type, product, model) do update set
-                          requests = usage_daily.requests + excluded.requests,
-                          included_nanos = usage_daily.included_nanos + excluded.included_nanos,
-                          extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,
-                          input_tokens = usage_daily.input_tokens + excluded.input_tokens,
-                          output_tokens = usage_daily.output_tokens + excluded.output_tokens,
-                          cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
-                          cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-                          cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,
-                          web_search_requests = usage_daily.web_search_requests + excluded.web_search_requests
-                        """,
-                        rows);
-        rowsWritten(dailyWritten, rows.size(), "a daily row per sum given");
+        if (sums.isEmpty()) {
+            return;
+        }
+        int written =
+                jdbc.sql(
+                                """
+                                insert into usage_daily (org_id, day, member_id, seat_type, product, model, requests,
+                                  included_nanos, extra_nanos, input_tokens, output_tokens, cache_write_5m_tokens,
+                                  cache_write_1h_tokens, cache_read_tokens, web_search_requests)
+                                select * from unnest(?::text[], ?::date[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                  ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                                  ?::bigint[], ?::bigint[], ?::bigint[])
+                                on conflict (org_id, day, member_id, seat_type, product, model) do update set
+                                  requests = usage_daily.requests + excluded.requests,
+                                  included_nanos = usage_daily.included_nanos + excluded.included_nanos,
+                                  extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,
+                                  input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+                                  output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+                                  cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                                  cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                                  cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,
+                                  web_search_requests = usage_daily.web_search_requests + excluded.web_search_requests
+                                """)
+                        .params(
+                                orgIds.toArray(String[]::new),
+                                keys.stream().map(k -> k.day().toString()).toArray(String[]::new),
+                                keys.stream().map(DailyKey::memberId).toArray(String[]::new),
+                                keys.stream().map(DailyKey::seatType).toArray(String[]::new),
+                                keys.stream().map(DailyKey::product).toArray(String[]::new),
+                                keys.stream().map(DailyKey::model).toArray(String[]::new),
+                                sums.stream().mapToLong(DailySum::requests).toArray(),
+                                sums.stream().mapToLong(DailySum::includedNanos).toArray(),
+                                sums.stream().mapToLong(DailySum::extraNanos).toArray(),
+                                sums.stream().mapToLong(DailySum::inputTokens).toArray(),
+                                sums.stream().mapToLong(DailySum::outputTokens).toArray(),
+                                sums.stream().mapToLong(DailySum::cacheWrite5mTokens).toArray(),
+                                sums.stream().mapToLong(DailySum::cacheWrite1hTokens).toArray(),
+                                sums.stream().mapToLong(DailySum::cacheReadTokens).toArray(),
+                                sums.stream().mapToLong(DailySum::webSearchRequests).toArray())
+                        .update();
+        Invariant.holds(written == sums.size(), "a daily row per sum given");
     }
 
-    /** Every statement of a batch wrote its one row (or the driver could not say). */
-    private static void rowsWritten(int[] counts, int expected, String invariant) {
-        Invariant.holds(counts.length == expected, invariant);
-        for (int count : counts) {
-            Invariant.holds(count == 1 || count == java.sql.Statement.SUCCESS_NO_INFO, invariant);
+    /** Org ids beside a second key, as two parallel text arrays for {@code unnest}. */
+    private static final class Pairs {
+        private final List<String> orgIds = new ArrayList<>();
+        private final List<String> others = new ArrayList<>();
+
+        void add(String orgId, String other) {
+            orgIds.add(orgId);
+            others.add(other);
+        }
+
+        String[] orgIds() {
+            return orgIds.toArray(String[]::new);
+        }
+
+        String[] others() {
+            return others.toArray(String[]::new);
         }
     }
 }
