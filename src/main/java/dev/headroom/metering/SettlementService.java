@@ -237,44 +237,56 @@ public class SettlementService {
     private void commitGroup(List<Queued> group) {
         SortedMap<String, List<Queued>> byOrg = new TreeMap<>();
         group.forEach(q -> byOrg.computeIfAbsent(q.orgId(), id -> new ArrayList<>()).add(q));
-        boolean lookUpStored = false;
+        boolean lookUpFirst = false;
         if (byOrg.size() > 1) {
-            for (boolean lookUp : new boolean[] {false, true}) {
-                lookUpStored = lookUp;
-                List<Runnable> answers = new ArrayList<>();
-                try {
-                    transaction(
-                            group,
-                            status -> {
-                                settleRounds(byOrg, lookUp, answers, this::withinGroup);
-                                return null;
-                            });
-                    answers.forEach(Runnable::run);
+            try {
+                if (committedTogether(group, byOrg, false)) {
                     return;
-                } catch (RacedInGroup e) {
-                    // Planned again below, with the stored rows.
-                    lookUpStored = true;
-                } catch (RuntimeException e) {
-                    log.warn(
-                            "A settlement group of {} orgs failed; each commits alone",
-                            byOrg.size(),
-                            e);
-                    break;
                 }
+                lookUpFirst = true;
+                if (committedTogether(group, byOrg, true)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.warn(
+                        "A settlement group of {} orgs failed; each commits alone",
+                        byOrg.size(),
+                        e);
             }
         }
-        boolean lookUpFirst = lookUpStored;
+        boolean lookUp = lookUpFirst;
         byOrg.forEach((orgId, queued) -> {
             List<Runnable> answers = new ArrayList<>();
             SortedMap<String, List<Queued>> alone = new TreeMap<>(Map.of(orgId, queued));
             try {
-                settleRounds(alone, lookUpFirst, answers, this::inOwnTransaction);
+                settleRounds(alone, lookUp, answers, this::inOwnTransaction);
             } catch (RuntimeException | Error e) {
                 queued.forEach(q -> q.answer().completeExceptionally(e));
                 return;
             }
             answers.forEach(Runnable::run);
         });
+    }
+
+    /**
+     * The whole group in one transaction, answered after its commit; {@code false}, with nothing
+     * written or answered, when one of its request ids was stored before.
+     */
+    private boolean committedTogether(
+            List<Queued> group, SortedMap<String, List<Queued>> byOrg, boolean lookUpStored) {
+        List<Runnable> answers = new ArrayList<>();
+        try {
+            transaction(
+                    group,
+                    status -> {
+                        settleRounds(byOrg, lookUpStored, answers, this::withinGroup);
+                        return null;
+                    });
+        } catch (RacedInGroup e) {
+            return false;
+        }
+        answers.forEach(Runnable::run);
+        return true;
     }
 
     /**
