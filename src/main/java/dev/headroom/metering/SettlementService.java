@@ -69,7 +69,7 @@ public class SettlementService {
             MeteringMetrics metrics,
             StateChanges changes,
             @Value("${headroom.benchmark.naive-settlement:false}") boolean naiveForBenchmark,
-            @Value("${headroom.settlement.lanes:16}") int lanes) {
+            @Value("${headroom.settlement.lanes:4}") int lanes) {
         if (lanes < 1) {
             throw new IllegalArgumentException("headroom.settlement.lanes must be at least 1.");
         }

@@ -38,7 +38,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class SettlementAcrossOrgsTest extends IntegrationTest {
     static final Instant T0 = Instant.parse("2027-06-07T10:00:00Z");
-    static final int LANES = 16; // the default
+    static final int LANES = 4; // the default
 
     @Autowired JdbcTemplate jdbc;
     @Autowired DataSource dataSource;
