@@ -9,6 +9,15 @@ import dev.headroom.core.ApiException;
  */
 public sealed interface Caller {
 
+    /** The request attribute under which the API key filter leaves the authenticated caller. */
+    String REQUEST_ATTRIBUTE = "dev.headroom.organization.Caller";
+
+    /**
+     * The order of the servlet filter that authenticates API requests: a filter ordered after it
+     * finds the caller under {@link #REQUEST_ATTRIBUTE}.
+     */
+    int AUTHENTICATION_ORDER = Integer.MAX_VALUE - 100;
+
     /** How the audit log names this caller. */
     String actor();
 

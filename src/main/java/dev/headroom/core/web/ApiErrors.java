@@ -27,6 +27,20 @@ public class ApiErrors {
         return Map.of("error", Map.of("code", code, "message", message));
     }
 
+    /**
+     * The answer this advice gives to {@code e}, for a path that answers without Spring MVC (the
+     * lean hot path, issue 15): the same status and body as the handler of {@code e}'s type.
+     */
+    public ResponseEntity<Object> answer(Exception e) {
+        return switch (e) {
+            case ApiException api -> api(api);
+            case HttpMessageNotReadableException unreadable -> unreadable(unreadable);
+            case org.springframework.dao.DataIntegrityViolationException integrity ->
+                    integrity(integrity);
+            default -> unexpected(e);
+        };
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> api(ApiException e) {
         return respond(e.status(), e.code(), e.getMessage());

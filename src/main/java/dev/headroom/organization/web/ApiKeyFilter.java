@@ -2,11 +2,13 @@ package dev.headroom.organization.web;
 
 import dev.headroom.core.web.ApiErrors;
 import dev.headroom.organization.ApiKeyService;
+import dev.headroom.organization.Caller;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
@@ -17,8 +19,9 @@ import tools.jackson.databind.ObjectMapper;
  * (EX-15): they tell about every org.
  */
 @Component
+@Order(Caller.AUTHENTICATION_ORDER)
 public class ApiKeyFilter extends OncePerRequestFilter {
-    static final String CALLER = ApiKeyFilter.class.getName() + ".caller";
+    static final String CALLER = Caller.REQUEST_ATTRIBUTE;
 
     private final ApiKeyService keys;
     private final ObjectMapper json;
