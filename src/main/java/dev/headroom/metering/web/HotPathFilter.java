@@ -36,6 +36,11 @@ class HotPathFilter extends OncePerRequestFilter {
     private static final String ADMISSIONS = "/api/v1/admissions";
     private static final String USAGE = "/api/v1/usage";
     private static final String BATCH = "/api/v1/usage:batch";
+    // The handlers, named as MVC names them when a body is missing.
+    private static final Method ADMIT = method("admit", HotPathController.AdmissionRequest.class);
+    private static final Method SETTLE = method("usage", HotPathController.UsageRequest.class);
+    private static final Method SETTLE_ALL =
+            method("usageBatch", HotPathController.UsageBatch.class);
 
     private final HotPathController controller;
     private final ObjectMapper json;
@@ -97,11 +102,6 @@ class HotPathFilter extends OncePerRequestFilter {
         response.setContentType("application/json");
         json.writeValue(response.getOutputStream(), answer.getBody());
     }
-
-    private static final Method ADMIT = method("admit", HotPathController.AdmissionRequest.class);
-    private static final Method SETTLE = method("usage", HotPathController.UsageRequest.class);
-    private static final Method SETTLE_ALL =
-            method("usageBatch", HotPathController.UsageBatch.class);
 
     private static Method method(String name, Class<?> body) {
         try {
