@@ -5,10 +5,10 @@ import dev.headroom.core.ApiException;
 import dev.headroom.core.Ids;
 import dev.headroom.core.StateChanges;
 import dev.headroom.core.Text;
+import dev.headroom.core.db.OrgKeys;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -275,26 +275,17 @@ public class MemberService {
     }
 
     /**
-     * Locks several members in one statement, always in id order, so lockers never deadlock.
-     * Members who have left are included: their late usage is the settlement's to judge.
-     */
-    /**
      * Locks the members named, of any number of orgs, in one statement and in one order — org, then
-     * member id — so that two settling transactions never wait for each other in a cycle.
+     * member id — so that two settling transactions never wait for each other in a cycle. Members
+     * who have left are included: their late usage is the settlement's to judge.
      */
     public List<Member> lockAll(SortedMap<String, ? extends SortedSet<String>> memberIdsByOrg) {
-        List<String> orgIds = new ArrayList<>();
-        List<String> memberIds = new ArrayList<>();
-        memberIdsByOrg.forEach((orgId, ids) ->
-                ids.forEach(id -> {
-                    orgIds.add(orgId);
-                    memberIds.add(id);
-                }));
+        OrgKeys members = OrgKeys.of(memberIdsByOrg);
         return jdbc.sql(
                         "select m.* from member m join unnest(?::text[], ?::text[]) as k(org_id, id)"
                                 + " on m.org_id = k.org_id and m.id = k.id"
                                 + " order by m.org_id, m.id for no key update of m")
-                .params(orgIds.toArray(String[]::new), memberIds.toArray(String[]::new))
+                .params(members.orgIds(), members.keys())
                 .query((rs, n) -> OrgRows.member(rs))
                 .list();
     }

@@ -1,5 +1,6 @@
 package dev.headroom.metering.settlement;
 
+import dev.headroom.core.db.OrgKeys;
 import dev.headroom.metering.rules.Settlement;
 import dev.headroom.metering.rules.SettlementRows.NewEvent;
 import dev.headroom.metering.rules.SettlementRows.StoredEvent;
@@ -23,20 +24,14 @@ public class UsageEvents {
 
     /** The stored events of these request ids, per org: one query for a whole group. */
     public Map<String, Map<String, StoredEvent>> find(Map<String, List<String>> requestIdsByOrg) {
-        List<String> orgIds = new ArrayList<>();
-        List<String> requestIds = new ArrayList<>();
-        requestIdsByOrg.forEach((orgId, ids) ->
-                ids.forEach(id -> {
-                    orgIds.add(orgId);
-                    requestIds.add(id);
-                }));
+        OrgKeys requests = OrgKeys.of(requestIdsByOrg);
         Map<String, Map<String, StoredEvent>> found = new HashMap<>();
         jdbc.sql(
                         "select e.org_id, e.request_id, e.content_hash, e.cost_nanos, e.included_nanos,"
                                 + " e.extra_nanos from usage_event e"
                                 + " join unnest(?::text[], ?::text[]) as k(org_id, request_id)"
                                 + " on e.org_id = k.org_id and e.request_id = k.request_id")
-                .params(orgIds.toArray(String[]::new), requestIds.toArray(String[]::new))
+                .params(requests.orgIds(), requests.keys())
                 .query(rs -> {
                     String id = rs.getString(2);
                     found.computeIfAbsent(rs.getString(1), org -> new HashMap<>())

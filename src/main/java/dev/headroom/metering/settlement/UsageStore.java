@@ -1,6 +1,7 @@
 package dev.headroom.metering.settlement;
 
 import dev.headroom.core.Invariant;
+import dev.headroom.core.db.OrgKeys;
 import dev.headroom.metering.rules.SettlementRows.DailyKey;
 import dev.headroom.metering.rules.SettlementRows.DailySum;
 import dev.headroom.metering.rules.SettlementRows.MemberPeriod;
@@ -31,7 +32,7 @@ public class UsageStore {
     public Map<String, Map<String, Map<String, WindowUsage>>> windows(
             Map<String, ? extends Collection<String>> memberIdsByOrg) {
         Map<String, Map<String, Map<String, WindowUsage>>> windows = new HashMap<>();
-        Pairs members = new Pairs();
+        OrgKeys members = new OrgKeys();
         memberIdsByOrg.forEach((orgId, ids) -> {
             Map<String, Map<String, WindowUsage>> ofOrg = new HashMap<>();
             windows.put(orgId, ofOrg);
@@ -40,14 +41,14 @@ public class UsageStore {
                 members.add(orgId, id);
             });
         });
-        if (members.orgIds.isEmpty()) {
+        if (members.isEmpty()) {
             return windows;
         }
         jdbc.sql(
                         "select w.org_id, w.member_id, w.window_name, w.started_at, w.used_nanos"
                                 + " from usage_window w join unnest(?::text[], ?::text[]) as k(org_id, member_id)"
                                 + " on w.org_id = k.org_id and w.member_id = k.member_id")
-                .params(members.orgIds(), members.others())
+                .params(members.orgIds(), members.keys())
                 .query(rs -> {
                     windows.get(rs.getString(1))
                             .get(rs.getString(2))
@@ -63,7 +64,7 @@ public class UsageStore {
 
     /** The windows every plan of the group charged, in one statement. */
     public void saveWindows(List<PlannedOrg> group) {
-        Pairs members = new Pairs();
+        OrgKeys members = new OrgKeys();
         List<String> names = new ArrayList<>();
         List<Timestamp> startedAt = new ArrayList<>();
         List<Long> used = new ArrayList<>();
@@ -90,7 +91,7 @@ public class UsageStore {
                                 """)
                         .params(
                                 members.orgIds(),
-                                members.others(),
+                                members.keys(),
                                 names.toArray(String[]::new),
                                 startedAt.toArray(Timestamp[]::new),
                                 used.stream().mapToLong(Long::longValue).toArray())
@@ -134,7 +135,7 @@ public class UsageStore {
      */
     public Map<String, Map<MemberPeriod, Long>> addMemberSpend(List<PlannedOrg> group) {
         Map<String, Map<MemberPeriod, Long>> after = new HashMap<>();
-        Pairs members = new Pairs();
+        OrgKeys members = new OrgKeys();
         List<String> periods = new ArrayList<>();
         List<SpendDelta> deltas = new ArrayList<>();
         group.forEach(o -> {
@@ -162,7 +163,7 @@ public class UsageStore {
                         """)
                 .params(
                         members.orgIds(),
-                        members.others(),
+                        members.keys(),
                         periods.toArray(String[]::new),
                         deltas.stream().mapToLong(SpendDelta::includedNanos).toArray(),
                         deltas.stream().mapToLong(SpendDelta::extraNanos).toArray())
@@ -181,7 +182,7 @@ public class UsageStore {
      */
     public Map<String, Map<String, Long>> addOrgSpend(List<PlannedOrg> group) {
         Map<String, Map<String, Long>> after = new HashMap<>();
-        Pairs periods = new Pairs();
+        OrgKeys periods = new OrgKeys();
         List<SpendDelta> deltas = new ArrayList<>();
         group.forEach(o -> {
             after.put(o.orgId(), new HashMap<>());
@@ -206,7 +207,7 @@ public class UsageStore {
                         """)
                 .params(
                         periods.orgIds(),
-                        periods.others(),
+                        periods.keys(),
                         deltas.stream().mapToLong(SpendDelta::includedNanos).toArray(),
                         deltas.stream().mapToLong(SpendDelta::extraNanos).toArray())
                 .query(rs -> {
@@ -274,24 +275,5 @@ public class UsageStore {
                                 sums.stream().mapToLong(DailySum::webSearchRequests).toArray())
                         .update();
         Invariant.holds(written == sums.size(), "a daily row per sum given");
-    }
-
-    /** Org ids beside a second key, as two parallel text arrays for {@code unnest}. */
-    private static final class Pairs {
-        private final List<String> orgIds = new ArrayList<>();
-        private final List<String> others = new ArrayList<>();
-
-        void add(String orgId, String other) {
-            orgIds.add(orgId);
-            others.add(other);
-        }
-
-        String[] orgIds() {
-            return orgIds.toArray(String[]::new);
-        }
-
-        String[] others() {
-            return others.toArray(String[]::new);
-        }
     }
 }

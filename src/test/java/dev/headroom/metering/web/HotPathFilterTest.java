@@ -57,36 +57,9 @@ class HotPathFilterTest extends IntegrationTest {
         OrgFixture other = scenario().org("TEAM", "UTC", T0);
         String m = org.member("STANDARD");
         List<Object> bodies = new ArrayList<>();
-        bodies.add(
-                Map.of(
-                        "orgId",
-                        org.id,
-                        "memberId",
-                        m,
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5"));
-        bodies.add(
-                Map.of(
-                        "orgId",
-                        org.id,
-                        "memberId",
-                        "mem_nobody",
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5"));
-        bodies.add(
-                Map.of(
-                        "orgId",
-                        other.id,
-                        "memberId",
-                        m,
-                        "product",
-                        "CLAUDE",
-                        "model",
-                        "claude-haiku-4-5"));
+        bodies.add(admission(org.id, m));
+        bodies.add(admission(org.id, "mem_nobody"));
+        bodies.add(admission(other.id, m));
         bodies.add(Map.of("memberId", m));
         bodies.add(Map.of("orgId", org.id, "memberId", m, "unknown", 1));
         bodies.add("{\"orgId\": ");
@@ -157,6 +130,18 @@ class HotPathFilterTest extends IntegrationTest {
                                 .list())
                 .as("only the two good reports were stored, each once")
                 .containsExactly("lean-1", "mvc-1");
+    }
+
+    private static Map<String, Object> admission(String orgId, String memberId) {
+        return Map.of(
+                "orgId",
+                orgId,
+                "memberId",
+                memberId,
+                "product",
+                "CLAUDE",
+                "model",
+                "claude-haiku-4-5");
     }
 
     private static void assertSameAnswer(Api caller, String path, Object body) {
