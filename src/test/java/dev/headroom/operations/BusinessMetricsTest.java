@@ -78,8 +78,11 @@ class BusinessMetricsTest extends IntegrationTest {
         assertThat(after.get(SETTLED) - before.get(SETTLED)).isEqualTo(1.0);
         assertThat(after.get(DUPLICATE) - before.get(DUPLICATE)).isEqualTo(1.0);
         assertThat(after.get(CONFLICT) - before.get(CONFLICT)).isEqualTo(1.0);
-        assertThat(after.get(GROUPS) - before.get(GROUPS)).isEqualTo(3.0);
-        assertThat(after.get(COMMITS) - before.get(COMMITS)).isEqualTo(3.0);
+        // Five transactions for three reports: the replay and the conflict are each first taken
+        // for new (no lookup of stored ids, issue 15), rolled back at the insert, then planned
+        // with the stored row.
+        assertThat(after.get(GROUPS) - before.get(GROUPS)).isEqualTo(5.0);
+        assertThat(after.get(COMMITS) - before.get(COMMITS)).isEqualTo(5.0);
         assertThat(after.get(PURCHASES) - before.get(PURCHASES)).isEqualTo(1.0);
         assertThat(operator().get("/actuator/prometheus").raw()).contains(OUTBOX);
     }
