@@ -41,6 +41,12 @@ public class StateChanges {
             memberChanged(orgId, memberId);
         }
 
+        /**
+         * The org's row changed (its test clock, suspension; issue 15): what is kept of the row
+         * itself. Always told together with {@link #orgChanged} or {@link #orgCommitted}.
+         */
+        default void orgRowChanged(String orgId) {}
+
         /** The member's row changed: role, seat, caps, or they left. Their state changed too. */
         default void accessChanged(String orgId, String memberId) {
             memberChanged(orgId, memberId);
@@ -123,6 +129,15 @@ public class StateChanges {
 
     public void orgChanged(String orgId) {
         afterTransaction(() -> listeners.forEach(l -> l.orgChanged(orgId)));
+    }
+
+    /** The org's row changed: its admission state with it. */
+    public void orgRowChanged(String orgId) {
+        afterTransaction(() ->
+                listeners.forEach(l -> {
+                    l.orgRowChanged(orgId);
+                    l.orgChanged(orgId);
+                }));
     }
 
     public void memberChanged(String orgId, String memberId) {

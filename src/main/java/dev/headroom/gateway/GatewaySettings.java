@@ -2,6 +2,7 @@ package dev.headroom.gateway;
 
 import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
+import dev.headroom.core.OrgScopedCache;
 import dev.headroom.core.SecretBox;
 import dev.headroom.core.StateChanges;
 import dev.headroom.core.db.StateCaching;
@@ -32,7 +33,7 @@ public class GatewaySettings {
     private final StateChanges changes;
     private final Clock clock;
     private final List<String> allowedUpstreams;
-    private final UpstreamCache upstreams;
+    private final OrgScopedCache<Optional<Upstream>> upstreams;
 
     public GatewaySettings(
             JdbcClient jdbc,
@@ -51,7 +52,11 @@ public class GatewaySettings {
         this.clock = clock;
         this.allowedUpstreams = allowedUpstreams.stream().filter(u -> !u.isBlank()).toList();
         this.upstreams =
-                new UpstreamCache(caching.enabled(), caching.trustedFromStart(), changes::fresh);
+                new OrgScopedCache<>(
+                        OrgScopedCache.Source.GATEWAY,
+                        caching.enabled(),
+                        caching.trustedFromStart(),
+                        changes::fresh);
         changes.register(upstreams);
     }
 

@@ -3,8 +3,10 @@ package dev.headroom.organization;
 import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.Ids;
+import dev.headroom.core.OrgScopedCache;
 import dev.headroom.core.StateChanges;
 import dev.headroom.core.Text;
+import dev.headroom.core.db.StateCaching;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -26,18 +28,27 @@ public class OrgService {
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final StateChanges changes;
+    private final OrgScopedCache<Org> cache;
 
     public OrgService(
             JdbcClient jdbc,
             Clock clock,
             ApplicationEventPublisher events,
             AuditLog audit,
-            StateChanges changes) {
+            StateChanges changes,
+            StateCaching.Policy caching) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.events = events;
         this.audit = audit;
         this.changes = changes;
+        this.cache =
+                new OrgScopedCache<>(
+                        OrgScopedCache.Source.ORG_ROW,
+                        caching.enabled(),
+                        caching.trustedFromStart(),
+                        changes::fresh);
+        changes.register(cache);
     }
 
     public record NewOrg(
@@ -103,11 +114,18 @@ public class OrgService {
                         testNow == null ? null : Timestamp.from(testNow),
                         Timestamp.from(clock.instant()))
                 .update();
+        // Drops, after commit or rollback, what a read in this transaction may have kept.
+        changes.orgRowChanged(org.id());
         events.publishEvent(new OrgCreated(org));
         return org;
     }
 
+    /** The org, from memory while that is exact (issue 15): the hot path reads it per request. */
     public Optional<Org> find(String orgId) {
+        return Optional.ofNullable(cache.get(orgId, () -> load(orgId).orElse(null)));
+    }
+
+    private Optional<Org> load(String orgId) {
         return jdbc.sql("select * from org where id = ?")
                 .param(orgId)
                 .query((rs, n) -> OrgRows.org(rs))
@@ -149,19 +167,19 @@ public class OrgService {
         jdbc.sql("update org set test_clock_now = ? where id = ?")
                 .params(Timestamp.from(to), orgId)
                 .update();
-        changes.orgChanged(orgId);
+        changes.orgRowChanged(orgId);
         audit.record(orgId, to, actor, "test_clock.advance", orgId, org.testClockNow(), to);
         events.publishEvent(new TestClockAdvanced(orgId, org.testClockNow(), to));
-        return require(orgId);
+        return lockOrg(orgId);
     }
 
     @Transactional
     public Org setSuspended(String orgId, boolean suspended, String actor) {
         Org org = lockOrg(orgId);
         jdbc.sql("update org set suspended = ? where id = ?").params(suspended, orgId).update();
-        changes.orgChanged(orgId);
+        changes.orgRowChanged(orgId);
         audit.record(orgId, now(org), actor, "org.suspended", orgId, org.suspended(), suspended);
-        return require(orgId);
+        return lockOrg(orgId);
     }
 
     private Org lockOrg(String orgId) {

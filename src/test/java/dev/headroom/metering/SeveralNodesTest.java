@@ -471,6 +471,14 @@ class SeveralNodesTest {
         jdbc.sql("update org set test_clock_now = '2027-04-02T00:00:00Z' where id = ?")
                 .param(orgId)
                 .update();
+        // Such a change is announced, not acknowledged: each node sees it once it has heard it.
+        for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
+            awaitTrue(() ->
+                    node.getBean(dev.headroom.organization.OrgService.class)
+                            .require(orgId)
+                            .testClockNow()
+                            .equals(Instant.parse("2027-04-02T00:00:00Z")));
+        }
         java.time.YearMonth march = java.time.YearMonth.of(2027, 3);
         CompletableFuture<List<String>> viaA =
                 CompletableFuture.supplyAsync(() ->

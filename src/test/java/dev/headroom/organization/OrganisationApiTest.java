@@ -208,6 +208,28 @@ class OrganisationApiTest extends IntegrationTest {
                 .isEqualTo(400);
     }
 
+    /**
+     * Issue 15: the org's row is read once and kept — the hot path no longer reads it per request —
+     * and a change of it through Headroom is seen at the next request (XU-18).
+     */
+    @Test
+    void XU18_theOrgsRowIsKeptInMemoryUntilItChanges(@Autowired OrgService orgs) {
+        OrgFixture org = scenario().org("TEAM", "UTC", T0);
+        assertThat(orgs.require(org.id).name()).isNotEqualTo("Renamed behind Headroom's back");
+        // Changed behind Headroom's back on a node that hears only its own writes: memory answers.
+        jdbc.sql("update org set name = 'Renamed behind Headroom''s back' where id = ?")
+                .param(org.id)
+                .update();
+        assertThat(orgs.require(org.id).name()).isNotEqualTo("Renamed behind Headroom's back");
+        // A change through Headroom drops what was kept: the next read sees the row as it is.
+        org.operator.post(org.path("/test-clock/advance"), Map.of("to", "2027-02-05T00:00:00Z"));
+        Org now = orgs.require(org.id);
+        assertThat(now.name()).isEqualTo("Renamed behind Headroom's back");
+        assertThat(now.testClockNow()).isEqualTo(Instant.parse("2027-02-05T00:00:00Z"));
+        org.operator.patch(org.path(""), Map.of("suspended", true));
+        assertThat(orgs.require(org.id).suspended()).isTrue();
+    }
+
     @Test
     void keysAreStoredHashedAndShownOnce() {
         OrgFixture org = scenario().org("TEAM", "UTC", T0);

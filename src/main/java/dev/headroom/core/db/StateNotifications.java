@@ -171,6 +171,13 @@ public class StateNotifications implements SmartLifecycle {
                 long xid = Long.parseLong(parts[1]);
                 changes.heard(l -> l.orgCommitted(parts[2], xid));
             }
+            case "R" -> {
+                long xid = Long.parseLong(parts[1]);
+                changes.heard(l -> {
+                    l.orgRowChanged(parts[2]);
+                    l.orgCommitted(parts[2], xid);
+                });
+            }
             case "M" -> {
                 long xid = Long.parseLong(parts[1]);
                 String[] ids = parts[2].split(":", 2);
