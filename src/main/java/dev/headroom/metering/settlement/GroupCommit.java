@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -18,6 +19,12 @@ import java.util.function.Consumer;
  * <p>No timer: whoever holds a lane's lock commits everything queued in that lane when it gets the
  * lock. Events that arrive during a commit wait for it to end (one commit time at most) and then go
  * together. A quiet lane commits each event alone, at once.
+ *
+ * <p>A caller whose report is committed by another is woken by that commit, not by the lock: were
+ * they all queued on the lock, each would take and give it back in turn before the next group's
+ * committer got it, one thread wake-up after another on a busy machine. The committer, once its own
+ * report is answered, gives the lock back and wakes the caller at the head of the queue, who
+ * commits the next group.
  *
  * @param <T> a queued item; its {@link Item#answer()} is completed by the commit
  */
@@ -42,9 +49,12 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
     private final Map<String, Lane<T>> lanes = new ConcurrentHashMap<>();
 
     private static final class Lane<T> {
-        final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Waiting<T>> queue = new ConcurrentLinkedQueue<>();
         final ReentrantLock lock = new ReentrantLock();
     }
+
+    /** A queued item and the caller to wake when it is answered or its turn to commit comes. */
+    private record Waiting<T>(T item, Thread caller) {}
 
     public GroupCommit(int weightPerGroupMax) {
         this.weightPerGroupMax = weightPerGroupMax;
@@ -66,28 +76,63 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
                     .removeIf(e -> e.getValue().queue.isEmpty() && !e.getValue().lock.isLocked());
         }
         Lane<T> lane = lanes.computeIfAbsent(key, k -> new Lane<>());
-        lane.queue.add(item);
-        lane.lock.lock();
-        try {
-            // Whoever held the lock before may already have committed this item with its group.
-            while (!item.answer().isDone()) {
-                List<T> group = new ArrayList<>();
-                int weight = 0;
-                for (T next; (next = lane.queue.peek()) != null; ) {
-                    if (!group.isEmpty() && weight + next.weight() > weightPerGroupMax) {
-                        break;
-                    }
-                    group.add(lane.queue.poll());
-                    weight += next.weight();
-                }
+        lane.queue.add(new Waiting<>(item, Thread.currentThread()));
+        boolean interrupted = false;
+        // Whoever committed before may already have committed this item with its group.
+        while (!item.answer().isDone()) {
+            if (lane.lock.tryLock()) {
                 try {
-                    commit.accept(group);
-                } catch (RuntimeException | Error e) {
-                    group.forEach(i -> i.answer().completeExceptionally(e));
+                    commitUntilAnswered(lane, item, commit);
+                } finally {
+                    lane.lock.unlock();
                 }
+                // Anyone queued while the lock was held failed to take it and waits to be woken.
+                Waiting<T> next = lane.queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller());
+                }
+            } else {
+                // Woken when this item's group is committed, or when the lock is given back with
+                // this item at the head of the queue.
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
             }
-        } finally {
-            lane.lock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void commitUntilAnswered(Lane<T> lane, T item, Consumer<List<T>> commit) {
+        while (!item.answer().isDone() && !lane.queue.isEmpty()) {
+            List<Waiting<T>> group = new ArrayList<>();
+            int weight = 0;
+            for (Waiting<T> next; (next = lane.queue.peek()) != null; ) {
+                if (!group.isEmpty() && weight + next.item().weight() > weightPerGroupMax) {
+                    break;
+                }
+                group.add(lane.queue.poll());
+                weight += next.item().weight();
+            }
+            List<T> items = group.stream().map(Waiting::item).toList();
+            try {
+                commit.accept(items);
+            } catch (RuntimeException | Error e) {
+                items.forEach(i -> i.answer().completeExceptionally(e));
+            } finally {
+                // A caller left unanswered would wait for ever; it is told instead.
+                items.stream()
+                        .filter(i -> !i.answer().isDone())
+                        .forEach(i ->
+                                i.answer()
+                                        .completeExceptionally(
+                                                new IllegalStateException(
+                                                        "the commit did not answer the item")));
+                group.stream()
+                        .map(Waiting::caller)
+                        .filter(t -> t != Thread.currentThread())
+                        .forEach(LockSupport::unpark);
+            }
         }
     }
 }

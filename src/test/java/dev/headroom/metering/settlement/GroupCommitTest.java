@@ -166,4 +166,63 @@ class GroupCommitTest {
             slow.release.countDown();
         }
     }
+
+    @Test
+    void manyCallersOnFewLanesAreEachCommittedOnceAndAnswered() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(8);
+        java.util.Set<Integer> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger twice =
+                new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger largest =
+                new java.util.concurrent.atomic.AtomicInteger();
+        Consumer<List<Job>> commit =
+                group -> {
+                    largest.accumulateAndGet(group.size(), Math::max);
+                    for (Job j : group) {
+                        if (!committed.add(j.n())) {
+                            twice.incrementAndGet();
+                        }
+                        j.answer().complete(j.n());
+                    }
+                };
+        int callers = 64;
+        int each = 200;
+        List<Job> jobs = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> running = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < callers; c++) {
+                int caller = c;
+                running.add(
+                        threads.submit(() -> {
+                            for (int k = 0; k < each; k++) {
+                                Job job = new Job(caller * each + k);
+                                jobs.add(job);
+                                groups.submit("lane-" + (caller % 4), job, commit);
+                                // submit returns only once the item is answered
+                                assertThat(job.answer()).isDone();
+                            }
+                        }));
+            }
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(jobs).hasSize(callers * each);
+        for (Job job : jobs) {
+            assertThat(job.answer().get()).isEqualTo(job.n());
+        }
+        assertThat(committed).hasSize(callers * each);
+        assertThat(twice).hasValue(0);
+        assertThat(largest.get()).isBetween(1, 8);
+    }
+
+    @Test
+    void aCommitThatLeavesAnItemUnansweredFailsItInsteadOfWaitingForEver() {
+        GroupCommit<Job> groups = new GroupCommit<>(100);
+        Job forgotten = new Job(1);
+        groups.submit("org", forgotten, group -> {});
+        assertThatThrownBy(() -> forgotten.answer().get())
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("the commit did not answer the item");
+    }
 }
