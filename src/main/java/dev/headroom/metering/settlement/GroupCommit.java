@@ -115,23 +115,27 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
                 weight += next.item().weight();
             }
             List<T> items = group.stream().map(Waiting::item).toList();
+            Throwable failure = null;
             try {
                 commit.accept(items);
             } catch (RuntimeException | Error e) {
-                items.forEach(i -> i.answer().completeExceptionally(e));
-            } finally {
-                // A caller left unanswered would wait for ever; it is told instead.
-                items.stream()
-                        .filter(i -> !i.answer().isDone())
-                        .forEach(i ->
-                                i.answer()
-                                        .completeExceptionally(
-                                                new IllegalStateException(
-                                                        "the commit did not answer the item")));
-                group.stream()
-                        .map(Waiting::caller)
-                        .filter(t -> t != Thread.currentThread())
-                        .forEach(LockSupport::unpark);
+                failure = e;
+            }
+            for (T i : items) {
+                if (!i.answer().isDone()) {
+                    // A caller left unanswered would wait for ever; it is told instead.
+                    i.answer()
+                            .completeExceptionally(
+                                    failure != null
+                                            ? failure
+                                            : new IllegalStateException(
+                                                    "the commit did not answer the item"));
+                }
+            }
+            for (Waiting<T> w : group) {
+                if (w.caller() != Thread.currentThread()) {
+                    LockSupport.unpark(w.caller());
+                }
             }
         }
     }

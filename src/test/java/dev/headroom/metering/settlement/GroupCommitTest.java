@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -170,11 +173,9 @@ class GroupCommitTest {
     @Test
     void manyCallersOnFewLanesAreEachCommittedOnceAndAnswered() throws Exception {
         GroupCommit<Job> groups = new GroupCommit<>(8);
-        java.util.Set<Integer> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicInteger twice =
-                new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger largest =
-                new java.util.concurrent.atomic.AtomicInteger();
+        Set<Integer> committed = ConcurrentHashMap.newKeySet();
+        AtomicInteger twice = new AtomicInteger();
+        AtomicInteger largest = new AtomicInteger();
         Consumer<List<Job>> commit =
                 group -> {
                     largest.accumulateAndGet(group.size(), Math::max);
