@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * The gateway's overhead (issue 14, item 9): the same local stand-in model called directly, through
  * Headroom (the packaged server, its own process, fsync on) and through Portkey's open-source
  * gateway ({@code @portkey-ai/gateway}, Node), plain and streaming, 1 and 64 closed-loop clients,
- * p50 and p99 — all in one run. Not part of {@code ./test.sh}: {@code bench/gateway.sh}; results in
- * {@code target/bench/gateway.txt}.
+ * p50 and p99, and a Claude Code–sized streamed request (100 KB) with one client — all in one run.
+ * Not part of {@code ./test.sh}: {@code bench/gateway.sh}; results in {@code
+ * target/bench/gateway.txt}.
  */
 class GatewayBenchmark {
     static final Duration PHASE = Duration.ofSeconds(Long.getLong("headroom.gateway.seconds", 10));
@@ -53,6 +54,9 @@ class GatewayBenchmark {
                     + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
                     + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":80}}\n\n"
                     + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+    /** One measured phase: which request, with how many closed-loop clients. */
+    record Phase(String name, String body, int clients) {}
 
     /** Where a request goes, and the headers it needs there. */
     record Target(String name, String url, Map<String, String> headers) {}
@@ -148,28 +152,33 @@ class GatewayBenchmark {
                 run(http, t, BODY_PLAIN, 16, WARM_UP.dividedBy(2));
                 run(http, t, BODY_STREAM, 16, WARM_UP.dividedBy(2));
             }
+            List<Phase> phases = new ArrayList<>();
             for (int clients : CLIENTS) {
-                for (String body : List.of(BODY_PLAIN, BODY_STREAM)) {
-                    double[] direct = null;
-                    for (Target t : targets) {
-                        double[] r = run(http, t, body, clients, PHASE);
-                        if (t.name().equals("direct")) {
-                            direct = r;
-                        }
-                        out.add(
-                                String.format(
-                                        java.util.Locale.ROOT,
-                                        "%-9s %-6s %2d clients  %7.0f req/s  p50 %7.3f ms  p99 %7.3f ms  added p50 %+7.3f ms  p99 %+7.3f ms  (%d errors)",
-                                        t.name(),
-                                        body.contains("stream") ? "stream" : "plain",
-                                        clients,
-                                        r[0],
-                                        r[1],
-                                        r[2],
-                                        r[1] - direct[1],
-                                        r[2] - direct[2],
-                                        (long) r[3]));
+                phases.add(new Phase("plain", BODY_PLAIN, clients));
+                phases.add(new Phase("stream", BODY_STREAM, clients));
+            }
+            // What Claude Code sends: the gateway reads the model out of 100 KB, not 90 bytes.
+            phases.add(new Phase("cc-100k", ClaudeCodeSizedRequest.body(), 1));
+            for (Phase phase : phases) {
+                double[] direct = null;
+                for (Target t : targets) {
+                    double[] r = run(http, t, phase.body(), phase.clients(), PHASE);
+                    if (t.name().equals("direct")) {
+                        direct = r;
                     }
+                    out.add(
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%-9s %-7s %2d clients  %7.0f req/s  p50 %7.3f ms  p99 %7.3f ms  added p50 %+7.3f ms  p99 %+7.3f ms  (%d errors)",
+                                    t.name(),
+                                    phase.name(),
+                                    phase.clients(),
+                                    r[0],
+                                    r[1],
+                                    r[2],
+                                    r[1] - direct[1],
+                                    r[2] - direct[2],
+                                    (long) r[3]));
                 }
             }
         } finally {

@@ -127,6 +127,20 @@ class GatewayTest extends IntegrationTest {
                 .contains("\"CLAUDE\"");
     }
 
+    @Test
+    void EX4_aStreamTheRequestDidNotAskForIsStillRelayedAndBilledAsAStream() throws Exception {
+        Org org = org();
+        HttpResponse<String> answer =
+                post(
+                        "/v1/messages",
+                        org.key(),
+                        message(false, "claude-sonnet-4-5", "stream anyway"),
+                        "my-app/1.0");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(String.join("", StandInUpstream.STREAM));
+        assertThat(used(org)).isEqualTo("0.0156");
+    }
+
     /**
      * A long stream keeps flowing: its pings reach the client as they are sent, spread over the
      * whole stream, and it is billed once at its end. {@code reliability/long-stream.sh} runs it
@@ -318,6 +332,7 @@ class GatewayTest extends IntegrationTest {
                                 + "\"message\":\"The upstream connection was lost mid-stream.\"}}\n\n");
         // message_start reported 1,200 input and 1 output token: that, and nothing more.
         assertThat(used(org)).isEqualTo("0.003615");
+        // A JSON answer cut off before its usage: the member gets an error and pays nothing.
         HttpResponse<String> droppedJson =
                 post(
                         "/v1/messages",

@@ -68,10 +68,14 @@ public final class StandInUpstream implements AutoCloseable {
             } else if (body.contains("broken stream")) {
                 brokenStream(exchange);
             } else if (body.contains("dropped stream")) {
-                exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+                boolean stream = body.contains("\"stream\":true");
+                exchange.getResponseHeaders()
+                        .add("Content-Type", stream ? "text/event-stream" : "application/json");
                 exchange.sendResponseHeaders(200, 0);
                 exchange.getResponseBody()
-                        .write(STREAM.getFirst().getBytes(StandardCharsets.UTF_8));
+                        .write(
+                                (stream ? STREAM.getFirst() : "{\"id\":\"msg_1\",\"type\":\"mess")
+                                        .getBytes(StandardCharsets.UTF_8));
                 exchange.getResponseBody().flush();
                 // Thrown out of the handler, the server closes the connection mid-body.
                 throw new IOException("the model's connection dropped");
@@ -84,7 +88,7 @@ public final class StandInUpstream implements AutoCloseable {
                 Matcher seconds = LONG.matcher(body);
                 seconds.find();
                 longStream(exchange, Integer.parseInt(seconds.group(1)));
-            } else if (body.contains("\"stream\":true")) {
+            } else if (body.contains("\"stream\":true") || body.contains("stream anyway")) {
                 stream(exchange, body.contains("slowly") ? 150 : 0);
             } else {
                 json(

@@ -7,6 +7,7 @@ import dev.headroom.gateway.DenialMessages;
 import dev.headroom.gateway.GatewaySettings;
 import dev.headroom.gateway.MessageUsage;
 import dev.headroom.gateway.PromptEstimate;
+import dev.headroom.gateway.RequestHead;
 import dev.headroom.gateway.UpstreamClient;
 import dev.headroom.gateway.UsageJournal;
 import dev.headroom.metering.AdmissionService;
@@ -124,21 +125,21 @@ public class MessagesProxy {
         if (body == null) {
             return;
         }
-        JsonNode message = parse(body);
-        if (message == null || !message.isObject()) {
+        Org org = admissions.org(member.orgId());
+        boolean strict = admissions.strict(org.id());
+        // A strict org estimates the prompt from the parsed body and may rewrite it (EX-1).
+        JsonNode message = strict ? parse(body) : null;
+        RequestHead head =
+                (strict ? RequestHead.of(message) : RequestHead.read(json, body)).orElse(null);
+        if (head == null) {
             error(response, 400, "The request body must be a JSON object.", null);
             return;
         }
-        JsonNode model = message.get("model");
-        if (model == null || !model.isString() || model.asString().isBlank()) {
+        if (head.model() == null || head.model().isBlank()) {
             error(response, 400, "model: Field required", null);
             return;
         }
-        Org org = admissions.org(member.orgId());
-        boolean strict = admissions.strict(org.id());
-        JsonNode maxTokens = message.get("max_tokens");
-        if (strict
-                && (maxTokens == null || !maxTokens.isIntegralNumber() || maxTokens.asLong() < 1)) {
+        if (strict && (head.maxTokens() == null || head.maxTokens() < 1)) {
             error(response, 400, "max_tokens: Field required", null);
             return;
         }
@@ -147,7 +148,7 @@ public class MessagesProxy {
                         member,
                         org,
                         product(request),
-                        model.asString(),
+                        head.model(),
                         orgs.now(org),
                         strict ? Ids.newId("gwreq") : null);
         StrictAdmissions.Answer answer;
@@ -162,7 +163,7 @@ public class MessagesProxy {
                             strict
                                     ? new StrictAdmissions.Estimate(
                                             PromptEstimate.upperBound(message, body.length),
-                                            maxTokens.asLong())
+                                            head.maxTokens())
                                     : null);
         } catch (ApiException refused) {
             error(response, 400, refused.getMessage(), null);
@@ -179,8 +180,7 @@ public class MessagesProxy {
         }
         boolean billed = false;
         try {
-            billed =
-                    forward(request, response, call, body, message.path("stream").asBoolean(false));
+            billed = forward(request, response, call, body);
         } finally {
             if (!billed && call.holdId() != null) {
                 strictAdmissions.release(org.id(), call.holdId());
@@ -288,11 +288,7 @@ public class MessagesProxy {
 
     /** Whether usage was recorded for billing (a strict org's hold is released otherwise). */
     private boolean forward(
-            HttpServletRequest request,
-            HttpServletResponse response,
-            Call call,
-            byte[] body,
-            boolean stream)
+            HttpServletRequest request, HttpServletResponse response, Call call, byte[] body)
             throws IOException {
         GatewaySettings.Upstream target = gateways.upstreamOf(call.org().id()).orElse(null);
         if (target == null) {
@@ -317,7 +313,8 @@ public class MessagesProxy {
         copyHeaders(answer, response);
         String type = answer.headers().firstValue("content-type").orElse("");
         try (InputStream in = answer.body()) {
-            if (stream && answer.statusCode() == 200 && type.contains("text/event-stream")) {
+            // Whatever the request said about streaming, a stream is relayed and billed as one.
+            if (answer.statusCode() == 200 && type.contains("text/event-stream")) {
                 return relay(in, response, call, requestId);
             } else {
                 byte[] bytes;
