@@ -28,8 +28,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -228,30 +226,24 @@ public class MessagesProxy {
         }
         GatewaySettings.Upstream target = gateways.upstreamOf(member.orgId()).orElse(null);
         if (target != null) {
-            try {
-                HttpResponse<InputStream> answer =
-                        upstream.send(
-                                target,
-                                "GET",
-                                request.getRequestURI()
-                                        + (request.getQueryString() == null
-                                                ? ""
-                                                : "?" + request.getQueryString()),
-                                headersOf(request),
-                                null);
-                if (answer.statusCode() == 200) {
+            try (UpstreamClient.Answer answer =
+                    upstream.send(
+                            target,
+                            "GET",
+                            request.getRequestURI()
+                                    + (request.getQueryString() == null
+                                            ? ""
+                                            : "?" + request.getQueryString()),
+                            headersOf(request),
+                            null)) {
+                if (answer.status() == 200) {
                     response.setStatus(200);
                     copyHeaders(answer, response);
-                    try (InputStream in = answer.body()) {
-                        in.transferTo(response.getOutputStream());
-                    }
+                    answer.body().transferTo(response.getOutputStream());
                     return;
                 }
-                answer.body().close();
             } catch (IOException unreachable) {
                 // Answered from the price book below.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
         response.setContentType("application/json");
@@ -300,7 +292,7 @@ public class MessagesProxy {
                     null);
             return false;
         }
-        HttpResponse<InputStream> answer = call(request, response, target, body);
+        UpstreamClient.Answer answer = call(request, response, target, body);
         if (answer == null) {
             return false;
         }
@@ -308,13 +300,14 @@ public class MessagesProxy {
         String requestId =
                 call.holdId() != null
                         ? call.holdId()
-                        : answer.headers().firstValue("request-id").orElse(Ids.newId("gwreq"));
-        response.setStatus(answer.statusCode());
+                        : answer.header("request-id").orElse(Ids.newId("gwreq"));
+        response.setStatus(answer.status());
         copyHeaders(answer, response);
-        String type = answer.headers().firstValue("content-type").orElse("");
-        try (InputStream in = answer.body()) {
+        String type = answer.header("content-type").orElse("");
+        try (answer) {
+            InputStream in = answer.body();
             // Whatever the request said about streaming, a stream is relayed and billed as one.
-            if (answer.statusCode() == 200 && type.contains("text/event-stream")) {
+            if (answer.status() == 200 && type.contains("text/event-stream")) {
                 return relay(in, response, call, requestId);
             } else {
                 byte[] bytes;
@@ -457,19 +450,19 @@ public class MessagesProxy {
             error(response, 502, "The organisation has no upstream configured.", null);
             return;
         }
-        HttpResponse<InputStream> answer = call(request, response, target, body);
+        UpstreamClient.Answer answer = call(request, response, target, body);
         if (answer == null) {
             return;
         }
-        response.setStatus(answer.statusCode());
+        response.setStatus(answer.status());
         copyHeaders(answer, response);
-        try (InputStream in = answer.body()) {
-            in.transferTo(response.getOutputStream());
+        try (answer) {
+            answer.body().transferTo(response.getOutputStream());
         }
     }
 
     /** The upstream's answer, or {@code null} once an error has been answered instead. */
-    private HttpResponse<InputStream> call(
+    private UpstreamClient.Answer call(
             HttpServletRequest request,
             HttpServletResponse response,
             GatewaySettings.Upstream target,
@@ -480,19 +473,16 @@ public class MessagesProxy {
                         + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
         Timer.Sample started = metrics.upstreamCallStarts();
         try {
-            HttpResponse<InputStream> answer =
+            UpstreamClient.Answer answer =
                     upstream.send(target, request.getMethod(), path, headersOf(request), body);
-            metrics.forwarded(answer.statusCode(), started);
+            metrics.forwarded(answer.status(), started);
             return answer;
-        } catch (HttpTimeoutException timedOut) {
+        } catch (UpstreamClient.TimedOut timedOut) {
             metrics.upstreamFailed("timeout", started);
             error(response, 504, "The upstream did not answer in time.", null);
         } catch (IOException unreachable) {
             metrics.upstreamFailed("unreachable", started);
             error(response, 502, "The upstream could not be reached.", null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error(response, 502, "The upstream call was interrupted.", null);
         }
         return null;
     }
@@ -505,19 +495,16 @@ public class MessagesProxy {
         return headers;
     }
 
-    private static void copyHeaders(HttpResponse<?> answer, HttpServletResponse response) {
-        answer.headers()
-                .map()
-                .forEach((name, values) -> {
-                    String lower = name.toLowerCase(Locale.ROOT);
-                    if (UpstreamClient.forwarded(lower)
-                            && !lower.equals(":status")
-                            && !lower.equals("content-encoding")
-                            && !lower.equals("date")
-                            && !lower.equals("server")) {
-                        values.forEach(value -> response.addHeader(name, value));
-                    }
-                });
+    private static void copyHeaders(UpstreamClient.Answer answer, HttpServletResponse response) {
+        answer.forEachHeader((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (UpstreamClient.forwarded(lower)
+                    && !lower.equals("content-encoding")
+                    && !lower.equals("date")
+                    && !lower.equals("server")) {
+                response.addHeader(name, value);
+            }
+        });
     }
 
     private Caller.OrgKey authenticate(HttpServletRequest request, HttpServletResponse response)
