@@ -1,5 +1,6 @@
 package dev.headroom.gateway;
 
+import dev.headroom.core.GroupCommit;
 import dev.headroom.metering.AdmissionService;
 import dev.headroom.metering.SettlementOutcome;
 import dev.headroom.metering.SettlementService;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,9 +37,10 @@ import org.springframework.stereotype.Component;
 /**
  * The gateway's usage on its way to settlement (EX-4). A served answer's usage is written here in
  * one statement, committed before the answer's last bytes go out, so a crash cannot leave a served
- * request unbilled; it is then settled off the answer's path through metering's idempotent
- * settlement. What a crash or a database failure left behind is settled when Headroom starts
- * (before it serves) and by a sweep every {@code headroom.gateway.journal-sweep-interval}.
+ * request unbilled (the rows of concurrent answers go in one statement and one commit, {@link
+ * GroupCommit}); it is then settled off the answer's path through metering's idempotent settlement.
+ * What a crash or a database failure left behind is settled when Headroom starts (before it serves)
+ * and by a sweep every {@code headroom.gateway.journal-sweep-interval}.
  *
  * <p>Answers are settled together: what was recorded within {@code headroom.gateway.settle-delay}
  * of the first one is handed to settlement at once, so that its group commit settles them in a few
@@ -56,6 +60,7 @@ public class UsageJournal implements SmartLifecycle {
     static final int SWEEP_ROWS_MAX = 1_000;
     // A batch handed to settlement at once; past it the rest waits for the next one.
     static final int BATCH_MAX = 256;
+    static final int ROWS_PER_WRITE_MAX = 256;
 
     private final JdbcClient jdbc;
     private final SettlementService settlements;
@@ -65,6 +70,8 @@ public class UsageJournal implements SmartLifecycle {
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_MAX);
     private final BlockingQueue<UsageReport> waiting = new ArrayBlockingQueue<>(IN_FLIGHT_MAX);
     private final ExecutorService settlers = Executors.newVirtualThreadPerTaskExecutor();
+    // Concurrent answers' rows share one insert and one commit (and its fsync).
+    private final GroupCommit<Row> rows = new GroupCommit<>(ROWS_PER_WRITE_MAX);
     private final Duration settleDelay;
     private volatile boolean started;
     private Thread batcher;
@@ -263,30 +270,93 @@ public class UsageJournal implements SmartLifecycle {
     }
 
     /** The durable part of {@link #record} alone (and, in tests, a crash right after it). */
-    void write(UsageReport r) {
-        TokenUsage u = r.usage();
+    void write(UsageReport report) {
+        Row row = new Row(report, new CompletableFuture<>());
+        rows.submit("journal", row, this::writeTogether);
+        try {
+            row.answer().join();
+        } catch (CompletionException failed) {
+            throw failed.getCause() instanceof RuntimeException e ? e : failed;
+        }
+    }
+
+    /** A report on its way into the journal, and where its answering thread waits for it. */
+    private record Row(UsageReport report, CompletableFuture<Void> answer)
+            implements GroupCommit.Item<Void> {}
+
+    /**
+     * The rows of concurrent answers in one statement and one commit. Should that fail, each row is
+     * tried alone, so a row the database refuses fails its own answer and no other.
+     */
+    private void writeTogether(List<Row> group) {
+        try {
+            insert(group.stream().map(Row::report).toList());
+            group.forEach(r -> r.answer().complete(null));
+        } catch (RuntimeException failed) {
+            if (group.size() == 1) {
+                group.getFirst().answer().completeExceptionally(failed);
+                return;
+            }
+            for (Row r : group) {
+                try {
+                    insert(List.of(r.report()));
+                    r.answer().complete(null);
+                } catch (RuntimeException alone) {
+                    r.answer().completeExceptionally(alone);
+                }
+            }
+        }
+    }
+
+    private void insert(List<UsageReport> reports) {
+        int n = reports.size();
+        String[] orgIds = new String[n];
+        String[] requestIds = new String[n];
+        String[] memberIds = new String[n];
+        String[] products = new String[n];
+        String[] models = new String[n];
+        Timestamp[] occurredAt = new Timestamp[n];
+        long[][] tokens = new long[6][n];
+        for (int i = 0; i < n; i++) {
+            UsageReport r = reports.get(i);
+            TokenUsage u = r.usage();
+            orgIds[i] = r.orgId();
+            requestIds[i] = r.requestId();
+            memberIds[i] = r.memberId();
+            products[i] = r.product();
+            models[i] = r.model();
+            occurredAt[i] = Timestamp.from(r.timestamp());
+            tokens[0][i] = u.inputTokens();
+            tokens[1][i] = u.outputTokens();
+            tokens[2][i] = u.cacheWrite5mTokens();
+            tokens[3][i] = u.cacheWrite1hTokens();
+            tokens[4][i] = u.cacheReadTokens();
+            tokens[5][i] = u.webSearchRequests();
+        }
         jdbc.sql(
                         """
                         insert into gateway_usage_journal (org_id, request_id, member_id, product,
                           model, occurred_at, input_tokens, output_tokens, cache_write_5m_tokens,
                           cache_write_1h_tokens, cache_read_tokens, web_search_requests, recorded_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        select r.*, ? from unnest(?::text[], ?::text[], ?::text[], ?::text[],
+                          ?::text[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[],
+                          ?::bigint[], ?::bigint[], ?::bigint[]) as r
                         on conflict (org_id, request_id) do nothing
                         """)
                 .params(
-                        r.orgId(),
-                        r.requestId(),
-                        r.memberId(),
-                        r.product(),
-                        r.model(),
-                        Timestamp.from(r.timestamp()),
-                        u.inputTokens(),
-                        u.outputTokens(),
-                        u.cacheWrite5mTokens(),
-                        u.cacheWrite1hTokens(),
-                        u.cacheReadTokens(),
-                        u.webSearchRequests(),
-                        Timestamp.from(clock.instant()))
+                        Timestamp.from(clock.instant()),
+                        orgIds,
+                        requestIds,
+                        memberIds,
+                        products,
+                        models,
+                        occurredAt,
+                        tokens[0],
+                        tokens[1],
+                        tokens[2],
+                        tokens[3],
+                        tokens[4],
+                        tokens[5])
                 .update();
     }
 

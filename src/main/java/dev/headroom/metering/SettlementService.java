@@ -1,5 +1,6 @@
 package dev.headroom.metering;
 
+import dev.headroom.core.GroupCommit;
 import dev.headroom.core.StateChanges;
 import dev.headroom.metering.rules.Settlement;
 import dev.headroom.metering.rules.SettlementPlan;
@@ -7,7 +8,6 @@ import dev.headroom.metering.rules.SettlementRefusal;
 import dev.headroom.metering.rules.UsageReport;
 import dev.headroom.metering.rules.UsageReportRules;
 import dev.headroom.metering.rules.UsageReportRules.PricedReport;
-import dev.headroom.metering.settlement.GroupCommit;
 import dev.headroom.metering.settlement.PlannedOrg;
 import dev.headroom.metering.settlement.SettlementReads;
 import dev.headroom.metering.settlement.SettlementWriter;

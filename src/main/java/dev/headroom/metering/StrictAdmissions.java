@@ -1,6 +1,7 @@
 package dev.headroom.metering;
 
 import dev.headroom.core.ApiException;
+import dev.headroom.core.GroupCommit;
 import dev.headroom.metering.admission.MemberStateReader;
 import dev.headroom.metering.holds.HoldStore;
 import dev.headroom.metering.rules.Admission;
@@ -8,7 +9,6 @@ import dev.headroom.metering.rules.AdmissionPolicy;
 import dev.headroom.metering.rules.HoldPolicy;
 import dev.headroom.metering.rules.RequestAction;
 import dev.headroom.metering.rules.UsageReportRules;
-import dev.headroom.metering.settlement.GroupCommit;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgService;
 import dev.headroom.pricing.PriceBookService;

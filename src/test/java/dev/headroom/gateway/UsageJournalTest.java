@@ -12,8 +12,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -134,6 +143,49 @@ class UsageJournalTest extends IntegrationTest {
         } finally {
             slow.stop();
         }
+    }
+
+    @Test
+    void EX4_concurrentAnswersAreDurableEachOnceAndARefusedRowFailsOnlyItsOwnAnswer()
+            throws Exception {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        String member = org.member("STANDARD");
+        int answers = 24;
+        CyclicBarrier together = new CyclicBarrier(answers);
+        List<Future<?>> written = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(answers)) {
+            for (int i = 0; i < answers; i++) {
+                UsageReport report =
+                        i == 7
+                                // No product: the database refuses this row (not null).
+                                ? new UsageReport(
+                                        "req_refused",
+                                        org.id,
+                                        member,
+                                        null,
+                                        "claude-sonnet-4-5",
+                                        T0,
+                                        new TokenUsage(1_200, 800, 0, 0, 0, 0, false))
+                                : report(org, member, "req_concurrent_" + i);
+                written.add(
+                        threads.submit(() -> {
+                            together.await();
+                            journal.write(report);
+                            return null;
+                        }));
+            }
+            int failed = 0;
+            for (Future<?> f : written) {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException refused) {
+                    failed++;
+                    assertThat(refused.getCause()).isInstanceOf(DataAccessException.class);
+                }
+            }
+            assertThat(failed).as("only the refused row's answer fails").isOne();
+        }
+        assertThat(rows(org)).as("every other answer durable").isEqualTo(answers - 1);
     }
 
     double groups() {

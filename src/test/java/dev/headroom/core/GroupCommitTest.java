@@ -1,4 +1,4 @@
-package dev.headroom.metering.settlement;
+package dev.headroom.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

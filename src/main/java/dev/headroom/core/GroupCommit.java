@@ -1,4 +1,4 @@
-package dev.headroom.metering.settlement;
+package dev.headroom.core;
 
 import java.util.ArrayList;
 import java.util.List;
