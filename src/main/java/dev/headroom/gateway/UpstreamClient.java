@@ -186,7 +186,13 @@ public class UpstreamClient implements DisposableBean {
         });
         request.setHeader("x-api-key", upstream.key());
         try {
-            return new Answer(request, http.executeOpen(null, request, null));
+            ClassicHttpResponse response = http.executeOpen(null, request, null);
+            try {
+                return new Answer(request, response);
+            } catch (IOException unreadable) {
+                response.close();
+                throw unreadable;
+            }
         } catch (InterruptedIOException timedOut) {
             // Connect, response and pool timeouts all are InterruptedIOExceptions here.
             throw new TimedOut(timedOut);

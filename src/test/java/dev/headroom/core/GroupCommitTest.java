@@ -49,6 +49,19 @@ class GroupCommitTest {
         }
     }
 
+    /** Jobs 1–5 queued behind the commit that is running (held until {@code commit.release}). */
+    static List<Job> fiveQueued(GroupCommit<Job> groups, Recorder commit, ExecutorService threads)
+            throws InterruptedException {
+        List<Job> jobs = new ArrayList<>();
+        for (int n = 1; n <= 5; n++) {
+            Job job = new Job(n);
+            jobs.add(job);
+            threads.submit(() -> groups.submit("org", job, commit));
+        }
+        waitUntil(() -> groups.waiting("org") == 5);
+        return jobs;
+    }
+
     static void await(CountDownLatch latch) {
         try {
             assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
@@ -71,17 +84,12 @@ class GroupCommitTest {
     void reportsArrivingDuringACommitAreCommittedTogetherInTheNext() throws Exception {
         GroupCommit<Job> groups = new GroupCommit<>(100);
         Recorder commit = new Recorder();
-        List<Job> jobs = new ArrayList<>();
+        List<Job> jobs;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Job first = new Job(0);
             Future<?> leader = threads.submit(() -> groups.submit("org", first, commit));
             await(commit.firstStarted);
-            for (int n = 1; n <= 5; n++) {
-                Job job = new Job(n);
-                jobs.add(job);
-                threads.submit(() -> groups.submit("org", job, commit));
-            }
-            waitUntil(() -> groups.waiting("org") == 5);
+            jobs = fiveQueued(groups, commit, threads);
             commit.release.countDown();
             leader.get(10, TimeUnit.SECONDS);
             assertThat(first.answer().get()).isZero();
@@ -117,16 +125,11 @@ class GroupCommitTest {
     void aGroupHoldsAtMostTheLimitAndEveryReportIsAnswered() throws Exception {
         GroupCommit<Job> groups = new GroupCommit<>(2);
         Recorder commit = new Recorder();
-        List<Job> jobs = new ArrayList<>();
+        List<Job> jobs;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             threads.submit(() -> groups.submit("org", new Job(0), commit));
             await(commit.firstStarted);
-            for (int n = 1; n <= 5; n++) {
-                Job job = new Job(n);
-                jobs.add(job);
-                threads.submit(() -> groups.submit("org", job, commit));
-            }
-            waitUntil(() -> groups.waiting("org") == 5);
+            jobs = fiveQueued(groups, commit, threads);
             commit.release.countDown();
         }
         assertThat(commit.groups).hasSize(4);
