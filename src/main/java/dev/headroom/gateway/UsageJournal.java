@@ -60,6 +60,7 @@ public class UsageJournal implements SmartLifecycle {
     static final int SWEEP_ROWS_MAX = 1_000;
     // A batch handed to settlement at once; past it the rest waits for the next one.
     static final int BATCH_MAX = 256;
+    // The most rows one insert writes; past it the rest go in the next.
     static final int ROWS_PER_WRITE_MAX = 256;
 
     private final JdbcClient jdbc;

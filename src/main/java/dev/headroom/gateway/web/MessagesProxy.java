@@ -227,15 +227,7 @@ public class MessagesProxy {
         GatewaySettings.Upstream target = gateways.upstreamOf(member.orgId()).orElse(null);
         if (target != null) {
             try (UpstreamClient.Answer answer =
-                    upstream.send(
-                            target,
-                            "GET",
-                            request.getRequestURI()
-                                    + (request.getQueryString() == null
-                                            ? ""
-                                            : "?" + request.getQueryString()),
-                            headersOf(request),
-                            null)) {
+                    upstream.send(target, "GET", pathAndQuery(request), headersOf(request), null)) {
                 if (answer.status() == 200) {
                     response.setStatus(200);
                     copyHeaders(answer, response);
@@ -468,13 +460,15 @@ public class MessagesProxy {
             GatewaySettings.Upstream target,
             byte[] body)
             throws IOException {
-        String path =
-                request.getRequestURI()
-                        + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
         Timer.Sample started = metrics.upstreamCallStarts();
         try {
             UpstreamClient.Answer answer =
-                    upstream.send(target, request.getMethod(), path, headersOf(request), body);
+                    upstream.send(
+                            target,
+                            request.getMethod(),
+                            pathAndQuery(request),
+                            headersOf(request),
+                            body);
             metrics.forwarded(answer.status(), started);
             return answer;
         } catch (UpstreamClient.TimedOut timedOut) {
@@ -485,6 +479,12 @@ public class MessagesProxy {
             error(response, 502, "The upstream could not be reached.", null);
         }
         return null;
+    }
+
+    /** The path the member called, sent on to the upstream as it came. */
+    private static String pathAndQuery(HttpServletRequest request) {
+        return request.getRequestURI()
+                + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
     }
 
     private static Map<String, List<String>> headersOf(HttpServletRequest request) {
