@@ -22,6 +22,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class StateChanges {
 
+    /**
+     * What a committed settlement left of an org's or a member's admission state, exactly (its own
+     * figures after its writes, and the transaction that wrote them): a listener that keeps the
+     * state may apply it instead of dropping and loading it again (issue 14).
+     */
+    public interface Settled {}
+
     /** Hears about changes once they are committed (or rolled back: hearing too much is safe). */
     public interface Listener {
         void orgChanged(String orgId);
@@ -38,6 +45,16 @@ public class StateChanges {
 
         /** Likewise for {@link #memberChanged}. */
         default void memberCommitted(String orgId, String memberId, long xid) {
+            memberChanged(orgId, memberId);
+        }
+
+        /** The org's part changed by a committed settlement, which left {@code after}. */
+        default void orgSettled(String orgId, Settled after) {
+            orgChanged(orgId);
+        }
+
+        /** The member's part changed by a committed settlement, which left {@code after}. */
+        default void memberSettled(String orgId, String memberId, Settled after) {
             memberChanged(orgId, memberId);
         }
 
@@ -144,6 +161,41 @@ public class StateChanges {
         afterTransaction(() -> listeners.forEach(l -> l.memberChanged(orgId, memberId)));
     }
 
+    /**
+     * Like {@link #orgChanged}, for a settlement: once committed, listeners are told what it left
+     * ({@code after}, read when the transaction ends; {@code null}: only that it changed).
+     */
+    public void orgSettled(String orgId, Supplier<Settled> after) {
+        afterTransaction(
+                () -> listeners.forEach(l -> l.orgChanged(orgId)),
+                () -> {
+                    Settled figures = after.get();
+                    listeners.forEach(l -> {
+                        if (figures == null) {
+                            l.orgChanged(orgId);
+                        } else {
+                            l.orgSettled(orgId, figures);
+                        }
+                    });
+                });
+    }
+
+    /** Likewise for a member's part. */
+    public void memberSettled(String orgId, String memberId, Supplier<Settled> after) {
+        afterTransaction(
+                () -> listeners.forEach(l -> l.memberChanged(orgId, memberId)),
+                () -> {
+                    Settled figures = after.get();
+                    listeners.forEach(l -> {
+                        if (figures == null) {
+                            l.memberChanged(orgId, memberId);
+                        } else {
+                            l.memberSettled(orgId, memberId, figures);
+                        }
+                    });
+                });
+    }
+
     public void accessChanged(String orgId, String memberId) {
         afterTransaction(() -> listeners.forEach(l -> l.accessChanged(orgId, memberId)));
     }
@@ -166,6 +218,11 @@ public class StateChanges {
     }
 
     private void afterTransaction(Runnable tell) {
+        afterTransaction(tell, tell);
+    }
+
+    /** {@code onCommit} once the transaction committed, {@code otherwise} if it did not. */
+    private void afterTransaction(Runnable otherwise, Runnable onCommit) {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(
                     new TransactionSynchronization() {
@@ -176,13 +233,14 @@ public class StateChanges {
 
                         @Override
                         public void afterCompletion(int status) {
-                            tell.run();
+                            (status == STATUS_COMMITTED ? onCommit : otherwise).run();
                         }
                     });
             awaitPeersAtTheEnd();
         } else {
-            // Outside a transaction the write has already committed.
-            tell.run();
+            // Outside a transaction the write has already committed (and a settlement's figures,
+            // known only at its end, are not there to be told).
+            otherwise.run();
             awaitPeers();
         }
     }

@@ -2,6 +2,8 @@ package dev.headroom.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.metering.admission.AdmissionCache;
+import dev.headroom.metering.admission.MemberStateReader;
 import dev.headroom.support.Api;
 import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Issue 6: single settlements that arrive together are committed in groups. Inside a group the
@@ -221,6 +224,40 @@ class GroupedSettlementTest extends IntegrationTest {
                 answers.add(f.get());
             }
             return answers;
+        }
+    }
+
+    @Autowired MemberStateReader states;
+    @Autowired AdmissionCache cache;
+
+    /**
+     * Issue 14: after this node's settlements, in groups and ending in any order, the admission
+     * state kept in memory is exactly what the database holds, and a member's next admission reads
+     * it from memory instead of loading it again.
+     */
+    @Test
+    void issue14_afterSettlementsTheStateInMemoryIsTheDatabasesWithoutALoad() throws Exception {
+        OrgFixture org = seatOrgWithWindow();
+        List<String> members = members(org);
+        members.forEach(m -> assertThat(org.admit(m).status()).isEqualTo(200));
+        List<Map<String, Object>> bodies = new ArrayList<>();
+        for (String member : members) {
+            for (int i = 0; i < EVENTS_PER_MEMBER; i++) {
+                // Into each member's extra usage: window, member spend and org spend all move.
+                bodies.add(cents(org, member, member + "-" + i, 3 + i % 5));
+            }
+        }
+        assertThat(sendAllAtOnce(org, bodies))
+                .allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
+        for (String member : members) {
+            // One more settlement, alone: both parts are brought up to date, not dropped.
+            assertThat(org.report(member, 1_000, 100).status()).isEqualTo(200);
+            long hits = cache.hits();
+            MemberState inMemory = states.read(org.id, member).orElseThrow();
+            assertThat(cache.hits() - hits).as("org and member part from memory").isEqualTo(2);
+            MemberState stored = states.readFromDatabase(org.id, List.of(member)).get(member);
+            assertThat(inMemory).isEqualTo(stored);
+            assertThat(inMemory.memberMtdNanos()).isPositive();
         }
     }
 

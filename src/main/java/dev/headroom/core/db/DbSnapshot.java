@@ -42,6 +42,35 @@ public record DbSnapshot(long xmin, long xmax, long[] inProgress) {
         return xid < xmin || (xid < xmax && Arrays.binarySearch(inProgress, xid) < 0);
     }
 
+    // Past this many transactions begun since the snapshot, alsoSeeing gives up (the part is
+    // loaded again instead of carrying a long list).
+    static final long GAP_MAX = 1_000;
+
+    /**
+     * This snapshot, seeing {@code xid} as well (a part it was loaded under, brought up to date
+     * with that transaction's own figures); empty when more than {@link #GAP_MAX} transactions
+     * began between the two, each still unseen.
+     */
+    public java.util.Optional<DbSnapshot> alsoSeeing(long xid) {
+        if (sees(xid)) {
+            return java.util.Optional.of(this);
+        }
+        if (xid < xmax) {
+            return java.util.Optional.of(
+                    new DbSnapshot(
+                            xmin, xmax, Arrays.stream(inProgress).filter(x -> x != xid).toArray()));
+        }
+        if (xid - xmax > GAP_MAX) {
+            return java.util.Optional.empty();
+        }
+        // Those begun since the snapshot, before xid, are still not seen.
+        long[] unseen = Arrays.copyOf(inProgress, inProgress.length + (int) (xid - xmax));
+        for (long x = xmax; x < xid; x++) {
+            unseen[inProgress.length + (int) (x - xmax)] = x;
+        }
+        return java.util.Optional.of(new DbSnapshot(xmin, xid + 1, unseen));
+    }
+
     /**
      * Whether this snapshot was taken no earlier than {@code other}, for two taken one after the
      * other: a later one has an equal or higher {@code xmax}, and at an equal one no more

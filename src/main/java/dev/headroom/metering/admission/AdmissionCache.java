@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Committed admission state kept in memory (issue 6), so that an admission needs no database round
@@ -178,6 +179,49 @@ public class AdmissionCache implements StateChanges.Listener {
     public void memberChanged(String orgId, String memberId) {
         versions.incrementAndGet(stripe(orgId, memberId));
         members.remove(new MemberKey(orgId, memberId));
+    }
+
+    /**
+     * A settlement of this node committed: a kept part current until now takes its figures, under a
+     * new version (so a load that raced the commit is not kept over it); any other is dropped.
+     */
+    @Override
+    public void orgSettled(String orgId, StateChanges.Settled after) {
+        if (after instanceof SettledFigures.Org figures) {
+            settle(orgs, orgId, stripe(orgId), figures::applyTo);
+        } else {
+            orgChanged(orgId);
+        }
+    }
+
+    @Override
+    public void memberSettled(String orgId, String memberId, StateChanges.Settled after) {
+        if (after instanceof SettledFigures.Member figures) {
+            settle(
+                    members,
+                    new MemberKey(orgId, memberId),
+                    stripe(orgId, memberId),
+                    figures::applyTo);
+        } else {
+            memberChanged(orgId, memberId);
+        }
+    }
+
+    private <K, T extends Loaded> void settle(
+            Map<K, Versioned<T>> parts, K key, int stripe, UnaryOperator<T> apply) {
+        long version = versions.incrementAndGet(stripe);
+        long currentEpoch = epoch.get();
+        parts.computeIfPresent(
+                key,
+                (k, kept) -> {
+                    // Kept from before this commit, and nothing else changed its stripe since.
+                    boolean current =
+                            kept.epoch() == currentEpoch
+                                    && kept.version() == version - 1
+                                    && versions.get(stripe) == version;
+                    T after = current ? apply.apply(kept.value()) : null;
+                    return after == null ? null : new Versioned<>(currentEpoch, version, after);
+                });
     }
 
     /** Heard from the database: kept when it was loaded after that commit. */

@@ -7,6 +7,7 @@ import dev.headroom.credits.AutoReloads;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.metering.ExtraSpendSettled;
 import dev.headroom.metering.MeteringMetrics;
+import dev.headroom.metering.admission.SettledFigures;
 import dev.headroom.metering.holds.HoldStore;
 import dev.headroom.metering.rules.ExtraUsageSettings;
 import dev.headroom.metering.rules.SettlementPlan;
@@ -16,6 +17,7 @@ import dev.headroom.metering.rules.SettlementRows.NewEvent;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.Plan;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
@@ -71,7 +73,9 @@ public class SettlementWriter {
         if (writing.isEmpty()) {
             return true;
         }
-        writing.forEach(o -> tellStateChanged(o.org(), o.plan().events()));
+        // Told when the transaction ends; on commit, with the figures its writes returned.
+        Map<String, Settled> settled = new HashMap<>();
+        writing.forEach(o -> tellStateChanged(o, settled));
         if (!events.insertAll(writing)) {
             return false;
         }
@@ -82,6 +86,10 @@ public class SettlementWriter {
         usage.saveWindows(writing);
         Map<String, Map<MemberPeriod, Long>> memberAfter = usage.addMemberSpend(writing);
         Map<String, Map<String, Long>> orgAfter = usage.addOrgSpend(writing);
+        long xid = usage.transactionId();
+        for (PlannedOrg o : writing) {
+            settled.put(o.orgId(), new Settled(o, xid, memberAfter.get(o.orgId()), orgAfter));
+        }
         for (PlannedOrg o : writing) {
             announceSpend(o, memberAfter.get(o.orgId()), orgAfter.get(o.orgId()));
             if (o.org().plan() == Plan.TEAM && !o.plan().debits().isEmpty()) {
@@ -152,13 +160,51 @@ public class SettlementWriter {
         jdbc.sql("set local synchronous_commit = off").update();
     }
 
-    /** Before the writes: told when the transaction ends, before anyone is answered (XU-18). */
-    private void tellStateChanged(Org org, List<NewEvent> written) {
-        changes.orgChanged(org.id());
-        written.stream()
+    /**
+     * Before the writes: told when the transaction ends, before anyone is answered (XU-18) — once
+     * committed, with what the writes left, so this node's admission state is brought up to date
+     * instead of being read again (issue 14).
+     */
+    private void tellStateChanged(PlannedOrg o, Map<String, Settled> settled) {
+        String orgId = o.orgId();
+        changes.orgSettled(
+                orgId, () -> settled.containsKey(orgId) ? settled.get(orgId).org() : null);
+        o.plan().events().stream()
                 .map(e -> e.report().memberId())
                 .distinct()
-                .forEach(id -> changes.memberChanged(org.id(), id));
+                .forEach(id ->
+                        changes.memberSettled(
+                                orgId,
+                                id,
+                                () ->
+                                        settled.containsKey(orgId)
+                                                ? settled.get(orgId).member(id)
+                                                : null));
+    }
+
+    /** One org's figures after the writes of its plan, in the transaction {@code xid}. */
+    private record Settled(
+            PlannedOrg o,
+            long xid,
+            Map<MemberPeriod, Long> memberAfter,
+            Map<String, Map<String, Long>> orgAfter) {
+        /** {@code null} when a Team balance was debited: the balance is not among the figures. */
+        SettledFigures.Org org() {
+            return o.plan().debits().isEmpty()
+                    ? new SettledFigures.Org(xid, orgAfter.getOrDefault(o.orgId(), Map.of()))
+                    : null;
+        }
+
+        SettledFigures.Member member(String memberId) {
+            Map<String, Long> extra = new HashMap<>();
+            memberAfter.forEach((key, after) -> {
+                if (key.memberId().equals(memberId)) {
+                    extra.put(key.period(), after);
+                }
+            });
+            return new SettledFigures.Member(
+                    xid, extra, o.plan().windowWrites().getOrDefault(memberId, List.of()));
+        }
     }
 
     /** XU-19: extra usage is debited from the prepaid balance; a reload may start (XU-6). */

@@ -99,6 +99,11 @@ public class UsageStore {
         Invariant.holds(written == names.size(), "a window row per window given");
     }
 
+    /** The id of the caller's transaction, as the announcements of its writes name it. */
+    public long transactionId() {
+        return jdbc.sql("select pg_current_xact_id()::text::bigint").query(Long.class).single();
+    }
+
     public long memberExtraNanos(String orgId, String memberId, String period) {
         return jdbc.sql(
                         "select extra_nanos from member_period_spend"

@@ -41,6 +41,24 @@ class DbSnapshotTest {
     }
 
     @Test
+    void issue14_aSnapshotBroughtUpToDateWithOneTransactionSeesItAndNoOtherMore() {
+        DbSnapshot s = DbSnapshot.parse("10:20:12,15");
+        DbSnapshot with15 = s.alsoSeeing(15).orElseThrow();
+        assertThat(with15.sees(15)).isTrue();
+        assertThat(with15.sees(12)).as("still in progress for it").isFalse();
+        assertThat(s.alsoSeeing(13).orElseThrow()).as("seen already").isEqualTo(s);
+        // Begun after the snapshot: those between it and xid stay unseen.
+        DbSnapshot with23 = s.alsoSeeing(23).orElseThrow();
+        assertThat(with23.sees(23)).isTrue();
+        for (long unseen : new long[] {12, 15, 20, 21, 22, 24}) {
+            assertThat(with23.sees(unseen)).as("%d", unseen).isFalse();
+        }
+        assertThat(with23.sees(13)).isTrue();
+        assertThat(s.alsoSeeing(20 + DbSnapshot.GAP_MAX)).isPresent();
+        assertThat(s.alsoSeeing(21 + DbSnapshot.GAP_MAX)).as("too far ahead").isEmpty();
+    }
+
+    @Test
     void notASnapshotIsRefused() {
         assertThatThrownBy(() -> DbSnapshot.parse("10:20"))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.core.db.DbSnapshot;
 import dev.headroom.metering.RequestLinks;
+import dev.headroom.metering.rules.WindowUsage;
 import dev.headroom.organization.Member;
 import dev.headroom.organization.Role;
 import dev.headroom.organization.SeatType;
@@ -183,6 +184,105 @@ class AdmissionCacheTest {
         // 18's announcement arrives: the kept part saw it, so it stays — and it is the newer one.
         cache.memberCommitted("org", "m1", 18);
         assertThat(read(cache, older)).isSameAs(newer);
+        assertThat(loads).hasValue(2);
+    }
+
+    static final java.time.Instant START = java.time.Instant.parse("2027-01-05T10:00:00Z");
+
+    static AdmissionCache.MemberPart withWindow(String snapshot, long extra, long used) {
+        return new AdmissionCache.MemberPart(
+                PART.member(),
+                Map.of("session", new WindowUsage("session", START, used)),
+                "2027-01",
+                extra,
+                RequestLinks.RequestFacts.NONE,
+                DbSnapshot.parse(snapshot));
+    }
+
+    static SettledFigures.Member settled(long xid, long extra, long used) {
+        return new SettledFigures.Member(
+                xid,
+                Map.of("2027-01", extra),
+                java.util.List.of(new WindowUsage("session", START, used)));
+    }
+
+    @Test
+    void issue14_aSettlementOfThisNodeBringsTheKeptPartUpToDateWithoutALoad() {
+        AdmissionCache cache = new AdmissionCache(true, true);
+        read(cache, withWindow("14:19:", 5, 100));
+        cache.memberSettled("org", "m1", settled(22, 9, 130));
+        AdmissionCache.MemberPart after = read(cache, PART);
+        assertThat(loads).as("answered from memory").hasValue(1);
+        assertThat(after.memberExtraNanos()).isEqualTo(9);
+        assertThat(after.windows().get("session").usedNanos()).isEqualTo(130);
+        // Its own announcement, heard from the database later, keeps it.
+        cache.memberCommitted("org", "m1", 22);
+        assertThat(read(cache, PART)).isSameAs(after);
+        assertThat(loads).hasValue(1);
+        // Another transaction it did not see still drops it.
+        cache.memberCommitted("org", "m1", 21);
+        read(cache, PART);
+        assertThat(loads).hasValue(2);
+    }
+
+    @Test
+    void issue14_aPartAheadOfTheSettlementsFiguresIsDroppedNotSetBack() {
+        AdmissionCache cache = new AdmissionCache(true, true);
+        // Settlements of one member may end out of order: the later one's figures came first.
+        read(cache, withWindow("14:19:", 9, 130));
+        cache.memberSettled("org", "m1", settled(22, 5, 100));
+        read(cache, PART);
+        assertThat(loads).as("spend would go back: loaded again").hasValue(2);
+        cache.memberChanged("org", "m1");
+        read(cache, withWindow("14:19:", 5, 130));
+        cache.memberSettled("org", "m1", settled(23, 5, 100));
+        read(cache, PART);
+        assertThat(loads).as("a window would go back").hasValue(4);
+    }
+
+    @Test
+    void issue14_aChangeBetweenTheLoadAndTheSettlementDropsThePart() {
+        AdmissionCache cache = new AdmissionCache(true, true);
+        read(cache, withWindow("14:19:", 5, 100));
+        // Told before the settlement's own news: what is kept is not current any more.
+        cache.memberChanged("org", "m1");
+        cache.memberSettled("org", "m1", settled(22, 9, 130));
+        assertThat(read(cache, PART)).isSameAs(PART);
+        assertThat(loads).hasValue(2);
+        // A load still reading when the settlement is applied is not kept over it either.
+        cache.memberChanged("org", "m1");
+        AdmissionCache.MemberPart raced = withWindow("14:19:", 5, 100);
+        readWhile(cache, () -> cache.memberSettled("org", "m1", settled(23, 9, 130)), raced);
+        read(cache, PART);
+        assertThat(loads).as("the racing load's part is not used").hasValue(4);
+    }
+
+    @Test
+    void issue14_anOrgPartTakesTheOrgsSpendAndKeepsTheRest() {
+        AdmissionCache cache = new AdmissionCache(true, true);
+        AdmissionCache.OrgPart org =
+                new AdmissionCache.OrgPart(
+                        null,
+                        dev.headroom.metering.rules.ExtraUsageSettings.DEFAULT,
+                        Map.of(),
+                        "2027-01",
+                        40,
+                        null,
+                        DbSnapshot.parse("14:19:"));
+        java.util.function.Supplier<AdmissionCache.OrgPart> load =
+                () -> {
+                    loads.incrementAndGet();
+                    return org;
+                };
+        cache.org("org", p -> true, load);
+        cache.orgSettled("org", new SettledFigures.Org(22, Map.of("2027-01", 55L)));
+        AdmissionCache.OrgPart after = cache.org("org", p -> true, load);
+        assertThat(loads).hasValue(1);
+        assertThat(after.orgExtraNanos()).isEqualTo(55);
+        assertThat(after.settings()).isSameAs(org.settings());
+        // A settlement without figures (a Team balance debited) drops it.
+        cache.orgSettled("org", null);
+        cache.org("org", p -> true, load);
         assertThat(loads).hasValue(2);
     }
 }
