@@ -85,10 +85,11 @@ public class SettlementWriter {
         usage.addDaily(writing);
         usage.saveWindows(writing);
         Map<String, Map<MemberPeriod, Long>> memberAfter = usage.addMemberSpend(writing);
-        Map<String, Map<String, Long>> orgAfter = usage.addOrgSpend(writing);
-        long xid = usage.transactionId();
+        UsageStore.OrgSpendAfter spent = usage.addOrgSpend(writing);
+        Map<String, Map<String, Long>> orgAfter = spent.extra();
         for (PlannedOrg o : writing) {
-            settled.put(o.orgId(), new Settled(o, xid, memberAfter.get(o.orgId()), orgAfter));
+            settled.put(
+                    o.orgId(), new Settled(o, spent.xid(), memberAfter.get(o.orgId()), orgAfter));
         }
         for (PlannedOrg o : writing) {
             announceSpend(o, memberAfter.get(o.orgId()), orgAfter.get(o.orgId()));

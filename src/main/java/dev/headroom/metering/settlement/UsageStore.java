@@ -99,8 +99,7 @@ public class UsageStore {
         Invariant.holds(written == names.size(), "a window row per window given");
     }
 
-    /** The id of the caller's transaction, as the announcements of its writes name it. */
-    public long transactionId() {
+    private long transactionId() {
         return jdbc.sql("select pg_current_xact_id()::text::bigint").query(Long.class).single();
     }
 
@@ -182,10 +181,16 @@ public class UsageStore {
     }
 
     /**
+     * Each org's extra spend per period after a group's writes, and the id of the transaction that
+     * wrote them, as the announcements of its writes name it.
+     */
+    public record OrgSpendAfter(Map<String, Map<String, Long>> extra, long xid) {}
+
+    /**
      * Adds to the org spend of every plan of the group, one statement for all, in org id order (the
      * group's lock order); returns each org's extra spend per period after it.
      */
-    public Map<String, Map<String, Long>> addOrgSpend(List<PlannedOrg> group) {
+    public OrgSpendAfter addOrgSpend(List<PlannedOrg> group) {
         Map<String, Map<String, Long>> after = new HashMap<>();
         OrgKeys periods = new OrgKeys();
         List<SpendDelta> deltas = new ArrayList<>();
@@ -198,8 +203,9 @@ public class UsageStore {
                     });
         });
         if (deltas.isEmpty()) {
-            return after;
+            return new OrgSpendAfter(after, transactionId());
         }
+        long[] xid = {0};
         int[] rows = {0};
         jdbc.sql(
                         """
@@ -208,7 +214,7 @@ public class UsageStore {
                         on conflict (org_id, period) do update set
                           included_nanos = org_period_spend.included_nanos + excluded.included_nanos,
                           extra_nanos = org_period_spend.extra_nanos + excluded.extra_nanos
-                        returning org_id, period, extra_nanos
+                        returning org_id, period, extra_nanos, pg_current_xact_id()::text::bigint
                         """)
                 .params(
                         periods.orgIds(),
@@ -218,9 +224,10 @@ public class UsageStore {
                 .query(rs -> {
                     rows[0]++;
                     after.get(rs.getString(1)).put(rs.getString(2), rs.getLong(3));
+                    xid[0] = rs.getLong(4);
                 });
         Invariant.holds(rows[0] == deltas.size(), "an org spend row per delta given");
-        return after;
+        return new OrgSpendAfter(after, xid[0]);
     }
 
     /**
