@@ -166,31 +166,30 @@ public class StateChanges {
      * ({@code after}, read when the transaction ends; {@code null}: only that it changed).
      */
     public void orgSettled(String orgId, Supplier<Settled> after) {
-        afterTransaction(
-                () -> listeners.forEach(l -> l.orgChanged(orgId)),
-                () -> {
-                    Settled figures = after.get();
-                    listeners.forEach(l -> {
-                        if (figures == null) {
-                            l.orgChanged(orgId);
-                        } else {
-                            l.orgSettled(orgId, figures);
-                        }
-                    });
-                });
+        settled(after, l -> l.orgChanged(orgId), (l, figures) -> l.orgSettled(orgId, figures));
     }
 
     /** Likewise for a member's part. */
     public void memberSettled(String orgId, String memberId, Supplier<Settled> after) {
+        settled(
+                after,
+                l -> l.memberChanged(orgId, memberId),
+                (l, figures) -> l.memberSettled(orgId, memberId, figures));
+    }
+
+    private void settled(
+            Supplier<Settled> after,
+            java.util.function.Consumer<Listener> changed,
+            java.util.function.BiConsumer<Listener, Settled> settled) {
         afterTransaction(
-                () -> listeners.forEach(l -> l.memberChanged(orgId, memberId)),
+                () -> listeners.forEach(changed),
                 () -> {
                     Settled figures = after.get();
                     listeners.forEach(l -> {
                         if (figures == null) {
-                            l.memberChanged(orgId, memberId);
+                            changed.accept(l);
                         } else {
-                            l.memberSettled(orgId, memberId, figures);
+                            settled.accept(l, figures);
                         }
                     });
                 });

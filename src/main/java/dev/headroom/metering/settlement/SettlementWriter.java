@@ -89,7 +89,12 @@ public class SettlementWriter {
         Map<String, Map<String, Long>> orgAfter = spent.extra();
         for (PlannedOrg o : writing) {
             settled.put(
-                    o.orgId(), new Settled(o, spent.xid(), memberAfter.get(o.orgId()), orgAfter));
+                    o.orgId(),
+                    Settled.of(
+                            o,
+                            spent.xid(),
+                            memberAfter.get(o.orgId()),
+                            orgAfter.getOrDefault(o.orgId(), Map.of())));
         }
         for (PlannedOrg o : writing) {
             announceSpend(o, memberAfter.get(o.orgId()), orgAfter.get(o.orgId()));
@@ -187,24 +192,30 @@ public class SettlementWriter {
     private record Settled(
             PlannedOrg o,
             long xid,
-            Map<MemberPeriod, Long> memberAfter,
-            Map<String, Map<String, Long>> orgAfter) {
+            Map<String, Map<String, Long>> memberExtra,
+            Map<String, Long> orgExtra) {
+        static Settled of(
+                PlannedOrg o,
+                long xid,
+                Map<MemberPeriod, Long> memberAfter,
+                Map<String, Long> orgAfter) {
+            Map<String, Map<String, Long>> byMember = new HashMap<>();
+            memberAfter.forEach((key, after) ->
+                    byMember.computeIfAbsent(key.memberId(), m -> new HashMap<>())
+                            .put(key.period(), after));
+            return new Settled(o, xid, byMember, orgAfter);
+        }
+
         /** {@code null} when a Team balance was debited: the balance is not among the figures. */
         SettledFigures.Org org() {
-            return o.plan().debits().isEmpty()
-                    ? new SettledFigures.Org(xid, orgAfter.getOrDefault(o.orgId(), Map.of()))
-                    : null;
+            return o.plan().debits().isEmpty() ? new SettledFigures.Org(xid, orgExtra) : null;
         }
 
         SettledFigures.Member member(String memberId) {
-            Map<String, Long> extra = new HashMap<>();
-            memberAfter.forEach((key, after) -> {
-                if (key.memberId().equals(memberId)) {
-                    extra.put(key.period(), after);
-                }
-            });
             return new SettledFigures.Member(
-                    xid, extra, o.plan().windowWrites().getOrDefault(memberId, List.of()));
+                    xid,
+                    memberExtra.getOrDefault(memberId, Map.of()),
+                    o.plan().windowWrites().getOrDefault(memberId, List.of()));
         }
     }
 
