@@ -44,10 +44,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>Answers are settled together: what was recorded within {@code headroom.gateway.settle-delay}
  * of the first one is handed to settlement at once, so that its group commit settles them in a few
- * transactions and each member's admission state is dropped and loaded again once — not once per
- * answer, which on a busy node cost every request more than the rest of the gateway did (issue 14,
- * BENCHMARKS.md). Until its settlement commits the request is still in flight in XU-18's sense: the
- * member's next request may be admitted before its cost counts.
+ * transactions — not one per answer, which on a busy node cost every request more than the rest of
+ * the gateway did (issue 14, BENCHMARKS.md). The settlements bring this node's admission state up
+ * to date with their own figures, so the members' next requests read nothing. Until its settlement
+ * commits the request is still in flight in XU-18's sense: the member's next request may be
+ * admitted before its cost counts.
  */
 @Component
 public class UsageJournal implements SmartLifecycle {
@@ -136,8 +137,9 @@ public class UsageJournal implements SmartLifecycle {
 
     /**
      * Settles the reports at once, each in its own call (so one refusal refuses only its own; the
-     * group commit joins them), then loads each member's admission state once, off the answers'
-     * path, so their next admissions find it in memory.
+     * group commit joins them), then reads each member's admission state once, off the answers'
+     * path: from memory where the settlements brought it up to date, else loaded, so that their
+     * next admissions find it there.
      */
     private void settleAll(List<UsageReport> reports) {
         if (reports.size() == 1) {
