@@ -1,6 +1,7 @@
 package dev.headroom.core.db;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Which transactions a read saw: PostgreSQL's {@code pg_current_snapshot()} ({@code
@@ -51,24 +52,24 @@ public record DbSnapshot(long xmin, long xmax, long[] inProgress) {
      * with that transaction's own figures); empty when more than {@link #GAP_MAX} transactions
      * began between the two, each still unseen.
      */
-    public java.util.Optional<DbSnapshot> alsoSeeing(long xid) {
+    public Optional<DbSnapshot> alsoSeeing(long xid) {
         if (sees(xid)) {
-            return java.util.Optional.of(this);
+            return Optional.of(this);
         }
         if (xid < xmax) {
-            return java.util.Optional.of(
+            return Optional.of(
                     new DbSnapshot(
                             xmin, xmax, Arrays.stream(inProgress).filter(x -> x != xid).toArray()));
         }
         if (xid - xmax > GAP_MAX) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         // Those begun since the snapshot, before xid, are still not seen.
         long[] unseen = Arrays.copyOf(inProgress, inProgress.length + (int) (xid - xmax));
         for (long x = xmax; x < xid; x++) {
             unseen[inProgress.length + (int) (x - xmax)] = x;
         }
-        return java.util.Optional.of(new DbSnapshot(xmin, xid + 1, unseen));
+        return Optional.of(new DbSnapshot(xmin, xid + 1, unseen));
     }
 
     /**

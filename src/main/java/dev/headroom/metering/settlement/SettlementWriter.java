@@ -88,16 +88,10 @@ public class SettlementWriter {
         UsageStore.OrgSpendAfter spent = usage.addOrgSpend(writing);
         Map<String, Map<String, Long>> orgAfter = spent.extra();
         for (PlannedOrg o : writing) {
-            settled.put(
-                    o.orgId(),
-                    Settled.of(
-                            o,
-                            spent.xid(),
-                            memberAfter.get(o.orgId()),
-                            orgAfter.getOrDefault(o.orgId(), Map.of())));
-        }
-        for (PlannedOrg o : writing) {
-            announceSpend(o, memberAfter.get(o.orgId()), orgAfter.get(o.orgId()));
+            Map<MemberPeriod, Long> membersAfter = memberAfter.get(o.orgId());
+            Map<String, Long> orgPeriodsAfter = orgAfter.get(o.orgId());
+            settled.put(o.orgId(), Settled.of(o, spent.xid(), membersAfter, orgPeriodsAfter));
+            announceSpend(o, membersAfter, orgPeriodsAfter);
             if (o.org().plan() == Plan.TEAM && !o.plan().debits().isEmpty()) {
                 debit(o.org(), o.plan(), o.now());
             }
