@@ -23,14 +23,13 @@ import dev.headroom.organization.OrgService;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -330,50 +329,36 @@ public class MessagesProxy {
     private boolean relay(InputStream in, HttpServletResponse response, Call call, String requestId)
             throws IOException {
         OutputStream out = response.getOutputStream();
-        BufferedReader reader =
-                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        SseEvents events = new SseEvents(in);
         MessageUsage used = new MessageUsage();
-        StringBuilder event = new StringBuilder();
-        String name = null;
-        StringBuilder data = new StringBuilder();
         boolean settled = false;
         boolean billed = false;
         boolean clientGone = false;
         try {
-            for (String line; (line = reader.readLine()) != null; ) {
-                event.append(line).append('\n');
-                if (line.startsWith("event:")) {
-                    name = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).trim());
-                } else if (line.isEmpty()) {
-                    observe(name, data.toString(), used);
-                    if ("message_stop".equals(name) && !settled) {
-                        billed = settle(call, requestId, used);
-                        settled = true;
-                    }
-                    clientGone = clientGone || !send(out, event);
-                    event.setLength(0);
-                    data.setLength(0);
-                    name = null;
+            while (events.next()) {
+                observe(events, used);
+                if ("message_stop".equals(events.name()) && !settled) {
+                    billed = settle(call, requestId, used);
+                    settled = true;
                 }
+                clientGone = clientGone || !send(out, events);
+            }
+            if (events.held()) {
+                clientGone = clientGone || !send(out, events);
             }
         } catch (IOException upstreamLost) {
             // The upstream dropped mid-stream: what it reported so far is charged below, and the
             // member is told in the stream's own error event instead of a cut-off half event.
             log.warn("The upstream dropped request {} mid-stream.", requestId);
-            event.setLength(0);
-            event.append("event: error\ndata: ")
-                    .append(
-                            json.writeValueAsString(
+            String lost =
+                    "event: error\ndata: "
+                            + json.writeValueAsString(
                                     AnthropicErrors.body(
                                             "api_error",
                                             "The upstream connection was lost mid-stream.",
-                                            null)))
-                    .append("\n\n");
-        }
-        if (!event.isEmpty()) {
-            clientGone = clientGone || !send(out, event);
+                                            null))
+                            + "\n\n";
+            clientGone = clientGone || !send(out, lost.getBytes(StandardCharsets.UTF_8));
         }
         if (!settled) {
             // The stream ended without message_stop (an error event, a dropped upstream): what the
@@ -386,25 +371,35 @@ public class MessagesProxy {
         return billed;
     }
 
-    private void observe(String name, String data, MessageUsage used) {
-        if (name == null || data.isEmpty()) {
+    /**
+     * Only the two events that carry usage are parsed: a long answer is hundreds of {@code
+     * content_block_delta} events, none of which the bill needs.
+     */
+    private void observe(SseEvents event, MessageUsage used) {
+        boolean start = "message_start".equals(event.name());
+        if (!start && !"message_delta".equals(event.name()) || !event.hasData()) {
             return;
         }
-        JsonNode event = parse(data.getBytes(StandardCharsets.UTF_8));
-        if (event == null) {
-            return;
-        }
-        switch (name) {
-            case "message_start" -> used.update(event.path("message").get("usage"));
-            case "message_delta" -> used.update(event.get("usage"));
-            default -> {}
+        JsonNode parsed = parse(event.data());
+        if (parsed != null) {
+            used.update(start ? parsed.path("message").get("usage") : parsed.get("usage"));
         }
     }
 
-    /** Writes one event; {@code false} once the client has gone. */
-    private static boolean send(OutputStream out, StringBuilder event) {
+    /** Writes one event as it came; {@code false} once the client has gone. */
+    private static boolean send(OutputStream out, SseEvents event) {
         try {
-            out.write(event.toString().getBytes(StandardCharsets.UTF_8));
+            event.writeTo(out);
+            out.flush();
+            return true;
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static boolean send(OutputStream out, byte[] bytes) {
+        try {
+            out.write(bytes);
             out.flush();
             return true;
         } catch (IOException gone) {
@@ -584,15 +579,28 @@ public class MessagesProxy {
     /** The request body, or {@code null} once 413 is answered past {@link #REQUEST_BYTES_MAX}. */
     private byte[] body(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
+        long length = request.getContentLengthLong();
         byte[] bytes =
-                request.getContentLengthLong() > REQUEST_BYTES_MAX
+                length > REQUEST_BYTES_MAX
                         ? null
-                        : request.getInputStream().readNBytes(REQUEST_BYTES_MAX + 1);
+                        : length >= 0
+                                ? exactly(request.getInputStream(), (int) length)
+                                : request.getInputStream().readNBytes(REQUEST_BYTES_MAX + 1);
         if (bytes == null || bytes.length > REQUEST_BYTES_MAX) {
             error(response, 413, "The request is larger than 32 MB.", null);
             return null;
         }
         return bytes;
+    }
+
+    /**
+     * A body of known length read into one array: {@code readNBytes(int)} gathers it in 8 KB chunks
+     * and copies them, twice the allocation on every request (Claude Code's are 100 KB and more).
+     */
+    private static byte[] exactly(InputStream in, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        int read = in.readNBytes(bytes, 0, length);
+        return read == length ? bytes : Arrays.copyOf(bytes, read);
     }
 
     private JsonNode parse(byte[] bytes) {
