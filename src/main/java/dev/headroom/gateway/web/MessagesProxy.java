@@ -341,10 +341,10 @@ public class MessagesProxy {
                     billed = settle(call, requestId, used);
                     settled = true;
                 }
-                clientGone = clientGone || !send(out, events);
+                clientGone = clientGone || !send(out, events::writeTo);
             }
             if (events.held()) {
-                clientGone = clientGone || !send(out, events);
+                clientGone = clientGone || !send(out, events::writeTo);
             }
         } catch (IOException upstreamLost) {
             // The upstream dropped mid-stream: what it reported so far is charged below, and the
@@ -358,7 +358,8 @@ public class MessagesProxy {
                                             "The upstream connection was lost mid-stream.",
                                             null))
                             + "\n\n";
-            clientGone = clientGone || !send(out, lost.getBytes(StandardCharsets.UTF_8));
+            clientGone =
+                    clientGone || !send(out, o -> o.write(lost.getBytes(StandardCharsets.UTF_8)));
         }
         if (!settled) {
             // The stream ended without message_stop (an error event, a dropped upstream): what the
@@ -386,20 +387,17 @@ public class MessagesProxy {
         }
     }
 
-    /** Writes one event as it came; {@code false} once the client has gone. */
-    private static boolean send(OutputStream out, SseEvents event) {
-        try {
-            event.writeTo(out);
-            out.flush();
-            return true;
-        } catch (IOException gone) {
-            return false;
-        }
+    /** Bytes for the client, written to its stream. */
+    private interface Writing {
+        void to(OutputStream out) throws IOException;
     }
 
-    private static boolean send(OutputStream out, byte[] bytes) {
+    /**
+     * Writes and flushes one event (or the error event); {@code false} once the client has gone.
+     */
+    private static boolean send(OutputStream out, Writing event) {
         try {
-            out.write(bytes);
+            event.to(out);
             out.flush();
             return true;
         } catch (IOException gone) {
