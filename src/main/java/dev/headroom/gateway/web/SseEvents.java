@@ -17,6 +17,9 @@ import java.util.Arrays;
 final class SseEvents {
     private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    // An event longer than this is an upstream gone wrong, dropped like a lost connection, rather
+    // than held in memory without end. The API's events are small: long content comes in deltas.
+    static final int EVENT_BYTES_MAX = 32 * 1024 * 1024;
 
     private final InputStream in;
     private final byte[] buffer = new byte[8192];
@@ -43,6 +46,9 @@ final class SseEvents {
         data.reset();
         name = null;
         while (readLine()) {
+            if (event.size() + line.length >= EVENT_BYTES_MAX) {
+                throw tooLong();
+            }
             event.write(line.bytes, 0, line.length);
             event.write('\n');
             if (line.length == 0) {
@@ -108,6 +114,9 @@ final class SseEvents {
             while (at < end && buffer[at] != '\n' && buffer[at] != '\r') {
                 at++;
             }
+            if (line.length + at - start >= EVENT_BYTES_MAX) {
+                throw tooLong();
+            }
             line.append(buffer, start, at - start);
             any = true;
             if (at < end) {
@@ -116,6 +125,11 @@ final class SseEvents {
                 return true;
             }
         }
+    }
+
+    private static IOException tooLong() {
+        return new IOException(
+                "An event of the stream is longer than " + EVENT_BYTES_MAX + " bytes.");
     }
 
     /** A line's bytes, in an array that grows as long lines need and is reused. */

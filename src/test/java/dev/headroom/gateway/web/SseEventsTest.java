@@ -1,6 +1,7 @@
 package dev.headroom.gateway.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +100,44 @@ class SseEventsTest {
                                 + big
                                 + "\n\n");
         assertThat(read.heldAtEnd()).isEqualTo("event: message_stop\ndata: {\n");
+    }
+
+    @Test
+    void EX4_anEventPastItsBoundFailsLikeALostConnectionInsteadOfFillingMemory() {
+        InputStream endless =
+                new InputStream() {
+                    @Override
+                    public int read() {
+                        return 'x';
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        Arrays.fill(b, off, off + len, (byte) 'x');
+                        return len;
+                    }
+                };
+        InputStream manyLines =
+                new InputStream() {
+                    @Override
+                    public int read() {
+                        return 'x';
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        Arrays.fill(b, off, off + len, (byte) 'x');
+                        b[off + len - 1] = '\n';
+                        return len;
+                    }
+                };
+
+        assertThatThrownBy(() -> new SseEvents(endless).next())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("longer than");
+        assertThatThrownBy(() -> new SseEvents(manyLines).next())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("longer than");
     }
 
     @Test
