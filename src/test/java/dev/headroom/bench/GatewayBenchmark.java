@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
  * The gateway's overhead (issue 14, item 9): the same local stand-in model called directly, through
  * Headroom (the packaged server, its own process, fsync on) and through Portkey's open-source
  * gateway ({@code @portkey-ai/gateway}, Node), plain and streaming, 1 and 64 closed-loop clients,
- * p50 and p99, and a Claude Code–sized streamed request (100 KB) with one client — all in one run.
- * Not part of {@code ./test.sh}: {@code bench/gateway.sh}; results in {@code
- * target/bench/gateway.txt}.
+ * p50 and p99, a Claude Code–sized streamed request (100 KB) and a long streamed answer (300
+ * deltas) with one client — all in one run. Not part of {@code ./test.sh}: {@code
+ * bench/gateway.sh}; results in {@code target/bench/gateway.txt}.
  */
 class GatewayBenchmark {
     static final Duration PHASE = Duration.ofSeconds(Long.getLong("headroom.gateway.seconds", 10));
@@ -43,6 +43,9 @@ class GatewayBenchmark {
             "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static final String BODY_STREAM =
             BODY_PLAIN.replace("\"max_tokens\":256", "\"max_tokens\":256,\"stream\":true");
+    // Asks the stand-in model for a long answer: 300 text deltas, as a real answer streams.
+    static final String BODY_STREAM_LONG =
+            BODY_STREAM.replace("\"max_tokens\":256", "\"max_tokens\":4096");
     static final String JSON =
             "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
                     + "\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}],\"stop_reason\":\"end_turn\","
@@ -54,6 +57,16 @@ class GatewayBenchmark {
                     + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
                     + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":80}}\n\n"
                     + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+    static final String SSE_LONG = longStream(300);
+
+    /** {@link #SSE} with {@code deltas} text deltas of a few words each. */
+    static String longStream(int deltas) {
+        String delta =
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" and a few more words\"}}\n\n";
+        int at = SSE.indexOf("event: content_block_stop");
+        return SSE.substring(0, at) + delta.repeat(deltas) + SSE.substring(at);
+    }
 
     /** One measured phase: which request, with how many closed-loop clients. */
     record Phase(String name, String body, int clients) {}
@@ -73,7 +86,10 @@ class GatewayBenchmark {
                                     exchange.getRequestBody().readAllBytes(),
                                     StandardCharsets.UTF_8);
                     boolean stream = body.contains("\"stream\":true");
-                    byte[] out = (stream ? SSE : JSON).getBytes(StandardCharsets.UTF_8);
+                    boolean longer = body.contains("\"max_tokens\":4096");
+                    byte[] out =
+                            (stream ? longer ? SSE_LONG : SSE : JSON)
+                                    .getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders()
                             .add("Content-Type", stream ? "text/event-stream" : "application/json");
                     exchange.sendResponseHeaders(200, out.length);
@@ -159,6 +175,8 @@ class GatewayBenchmark {
             }
             // What Claude Code sends: the gateway reads the model out of 100 KB, not 90 bytes.
             phases.add(new Phase("cc-100k", ClaudeCodeSizedRequest.body(), 1));
+            // A long answer: what the relay does per event, 300 times a request.
+            phases.add(new Phase("long", BODY_STREAM_LONG, 1));
             for (Phase phase : phases) {
                 double[] direct = null;
                 for (Target t : targets) {
