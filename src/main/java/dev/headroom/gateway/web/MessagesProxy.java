@@ -47,10 +47,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The Messages API through Headroom (EX-4): a member's key names org and member; admission is
  * decided in process before the upstream is called; the answer is relayed (a stream event by event,
- * flushed as each arrives) and its usage made durable before the answer's last bytes go out — the
- * JSON body, or a stream's {@code message_stop} — so a crash never leaves a served request
- * unbilled; it is settled in process right after ({@link UsageJournal}). A client that goes away
- * mid-stream leaves the upstream call running to its final usage, which is settled.
+ * flushed before each wait for the upstream) and its usage made durable before the answer's last
+ * bytes go out — the JSON body, or a stream's {@code message_stop} — so a crash never leaves a
+ * served request unbilled; it is settled in process right after ({@link UsageJournal}). A client
+ * that goes away mid-stream leaves the upstream call running to its final usage, which is settled.
  */
 @RestController
 public class MessagesProxy {
@@ -328,12 +328,11 @@ public class MessagesProxy {
      */
     private boolean relay(InputStream in, HttpServletResponse response, Call call, String requestId)
             throws IOException {
-        OutputStream out = response.getOutputStream();
-        SseEvents events = new SseEvents(in);
+        ClientStream client = new ClientStream(response.getOutputStream());
+        SseEvents events = new SseEvents(in, client::flush);
         MessageUsage used = new MessageUsage();
         boolean settled = false;
         boolean billed = false;
-        boolean clientGone = false;
         try {
             while (events.next()) {
                 observe(events, used);
@@ -341,10 +340,10 @@ public class MessagesProxy {
                     billed = settle(call, requestId, used);
                     settled = true;
                 }
-                clientGone = clientGone || !send(out, events::writeTo);
+                client.write(events::writeTo);
             }
             if (events.held()) {
-                clientGone = clientGone || !send(out, events::writeTo);
+                client.write(events::writeTo);
             }
         } catch (IOException upstreamLost) {
             // The upstream dropped mid-stream: what it reported so far is charged below, and the
@@ -358,15 +357,15 @@ public class MessagesProxy {
                                             "The upstream connection was lost mid-stream.",
                                             null))
                             + "\n\n";
-            clientGone =
-                    clientGone || !send(out, o -> o.write(lost.getBytes(StandardCharsets.UTF_8)));
+            client.write(o -> o.write(lost.getBytes(StandardCharsets.UTF_8)));
         }
+        client.flush();
         if (!settled) {
             // The stream ended without message_stop (an error event, a dropped upstream): what the
             // upstream reported is still charged, nothing more.
             billed = settle(call, requestId, used);
         }
-        if (clientGone) {
+        if (client.gone) {
             log.info("A client left request {} mid-stream; its usage was settled.", requestId);
         }
         return billed;
@@ -393,15 +392,41 @@ public class MessagesProxy {
     }
 
     /**
-     * Writes and flushes one event (or the error event); {@code false} once the client has gone.
+     * The member's end of a relayed stream. Written event by event, flushed whenever the relay is
+     * about to wait for the upstream (and at the end), so no event waits for the next; once the
+     * client has gone, nothing more is written and the upstream is read to its final usage.
      */
-    private static boolean send(OutputStream out, Writing event) {
-        try {
-            event.to(out);
-            out.flush();
-            return true;
-        } catch (IOException gone) {
-            return false;
+    private static final class ClientStream {
+        private final OutputStream out;
+        private boolean gone;
+        private boolean unflushed;
+
+        ClientStream(OutputStream out) {
+            this.out = out;
+        }
+
+        void write(Writing event) {
+            if (gone) {
+                return;
+            }
+            try {
+                event.to(out);
+                unflushed = true;
+            } catch (IOException left) {
+                gone = true;
+            }
+        }
+
+        void flush() {
+            if (gone || !unflushed) {
+                return;
+            }
+            try {
+                out.flush();
+                unflushed = false;
+            } catch (IOException left) {
+                gone = true;
+            }
         }
     }
 

@@ -21,7 +21,13 @@ final class SseEvents {
     // than held in memory without end. The API's events are small: long content comes in deltas.
     static final int EVENT_BYTES_MAX = 32 * 1024 * 1024;
 
+    /** What to do before the reader waits for the upstream: the relay flushes what it wrote. */
+    interface BeforeWaiting {
+        void run() throws IOException;
+    }
+
     private final InputStream in;
+    private final BeforeWaiting beforeWaiting;
     private final byte[] buffer = new byte[8192];
     private int at;
     private int end;
@@ -33,7 +39,16 @@ final class SseEvents {
     private String name;
 
     SseEvents(InputStream in) {
+        this(in, () -> {});
+    }
+
+    /**
+     * {@code beforeWaiting} runs whenever the next read would wait for more of the stream: events
+     * that arrived together go out in one flush, and none waits for the upstream's next bytes.
+     */
+    SseEvents(InputStream in, BeforeWaiting beforeWaiting) {
         this.in = in;
+        this.beforeWaiting = beforeWaiting;
     }
 
     /**
@@ -95,6 +110,9 @@ final class SseEvents {
         boolean any = false;
         while (true) {
             if (at == end) {
+                if (in.available() == 0) {
+                    beforeWaiting.run();
+                }
                 int read = in.read(buffer, 0, buffer.length);
                 if (read < 0) {
                     return any;

@@ -141,6 +141,51 @@ class SseEventsTest {
     }
 
     @Test
+    void EX4_whatArrivedTogetherIsReadBeforeTheOneFlushThatPrecedesEachWait() throws IOException {
+        List<String> seen = new ArrayList<>();
+        List<byte[]> arrivals =
+                new ArrayList<>(
+                        List.of(
+                                "event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: c\nda"
+                                        .getBytes(StandardCharsets.UTF_8),
+                                "ta: 3\n\n".getBytes(StandardCharsets.UTF_8)));
+        InputStream arriving =
+                new InputStream() {
+                    private ByteArrayInputStream now = new ByteArrayInputStream(new byte[0]);
+
+                    @Override
+                    public int read() {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public int available() {
+                        return now.available();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (now.available() == 0) {
+                            if (arrivals.isEmpty()) {
+                                return -1;
+                            }
+                            seen.add("wait");
+                            now = new ByteArrayInputStream(arrivals.removeFirst());
+                        }
+                        return now.read(b, off, len);
+                    }
+                };
+        SseEvents events = new SseEvents(arriving, () -> seen.add("flush"));
+        while (events.next()) {
+            seen.add(events.name());
+        }
+
+        // Each wait for the upstream comes right after a flush; a, b and the start of c arrived
+        // together, so a and b are flushed once, before the wait for the rest of c.
+        assertThat(seen).containsExactly("flush", "wait", "a", "b", "flush", "wait", "c", "flush");
+    }
+
+    @Test
     void EX4_anEmptyStreamHasNoEventAndHoldsNothing() throws IOException {
         Read read = read("");
 
