@@ -102,35 +102,29 @@ class SseEventsTest {
         assertThat(read.heldAtEnd()).isEqualTo("event: message_stop\ndata: {\n");
     }
 
+    /** An endless stream of {@code x}, each read's last byte a line end when {@code lines}. */
+    private static InputStream xs(boolean lines) {
+        return new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                Arrays.fill(b, off, off + len, (byte) 'x');
+                if (lines) {
+                    b[off + len - 1] = '\n';
+                }
+                return len;
+            }
+        };
+    }
+
     @Test
     void EX4_anEventPastItsBoundFailsLikeALostConnectionInsteadOfFillingMemory() {
-        InputStream endless =
-                new InputStream() {
-                    @Override
-                    public int read() {
-                        return 'x';
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        Arrays.fill(b, off, off + len, (byte) 'x');
-                        return len;
-                    }
-                };
-        InputStream manyLines =
-                new InputStream() {
-                    @Override
-                    public int read() {
-                        return 'x';
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        Arrays.fill(b, off, off + len, (byte) 'x');
-                        b[off + len - 1] = '\n';
-                        return len;
-                    }
-                };
+        InputStream endless = xs(false);
+        InputStream manyLines = xs(true);
 
         assertThatThrownBy(() -> new SseEvents(endless).next())
                 .isInstanceOf(IOException.class)
