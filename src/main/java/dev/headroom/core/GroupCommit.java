@@ -71,18 +71,28 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
      * whole groups and must complete every item's answer, normally or exceptionally.
      */
     public void submit(String key, T item, Consumer<List<T>> commit) {
+        submitAll(key, List.of(item), commit);
+    }
+
+    /**
+     * Queues {@code items} under {@code key} at once, in their order, and returns once each is
+     * answered: one caller's many items go in one group (or, past the group's weight, in as few as
+     * fit) without a thread for each of them.
+     */
+    public void submitAll(String key, List<T> items, Consumer<List<T>> commit) {
         if (lanes.size() > LANES_MAX) {
             lanes.entrySet()
                     .removeIf(e -> e.getValue().queue.isEmpty() && !e.getValue().lock.isLocked());
         }
         Lane<T> lane = lanes.computeIfAbsent(key, k -> new Lane<>());
-        lane.queue.add(new Waiting<>(item, Thread.currentThread()));
+        Thread caller = Thread.currentThread();
+        items.forEach(item -> lane.queue.add(new Waiting<>(item, caller)));
         boolean interrupted = false;
-        // Whoever committed before may already have committed this item with its group.
-        while (!item.answer().isDone()) {
+        // Whoever committed before may already have committed these items with its group.
+        while (!allAnswered(items)) {
             if (lane.lock.tryLock()) {
                 try {
-                    commitUntilAnswered(lane, item, commit);
+                    commitUntilAnswered(lane, items, commit);
                 } finally {
                     lane.lock.unlock();
                 }
@@ -92,8 +102,8 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
                     LockSupport.unpark(next.caller());
                 }
             } else {
-                // Woken when this item's group is committed, or when the lock is given back with
-                // this item at the head of the queue.
+                // Woken when one of these items' groups is committed, or when the lock is given
+                // back with one of them at the head of the queue.
                 LockSupport.park(this);
                 interrupted |= Thread.interrupted();
             }
@@ -103,8 +113,17 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
         }
     }
 
-    private void commitUntilAnswered(Lane<T> lane, T item, Consumer<List<T>> commit) {
-        while (!item.answer().isDone() && !lane.queue.isEmpty()) {
+    private static boolean allAnswered(List<? extends Item<?>> items) {
+        for (Item<?> item : items) {
+            if (!item.answer().isDone()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void commitUntilAnswered(Lane<T> lane, List<T> mine, Consumer<List<T>> commit) {
+        while (!allAnswered(mine) && !lane.queue.isEmpty()) {
             List<Waiting<T>> group = new ArrayList<>();
             int weight = 0;
             for (Waiting<T> next; (next = lane.queue.peek()) != null; ) {
@@ -132,9 +151,12 @@ public final class GroupCommit<T extends GroupCommit.Item<?>> {
                                                     "the commit did not answer the item"));
                 }
             }
+            Thread previous = Thread.currentThread();
             for (Waiting<T> w : group) {
-                if (w.caller() != Thread.currentThread()) {
+                // One wake-up per caller, however many of its items the group held in a row.
+                if (w.caller() != previous) {
                     LockSupport.unpark(w.caller());
+                    previous = w.caller();
                 }
             }
         }

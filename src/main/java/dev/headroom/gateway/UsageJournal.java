@@ -19,11 +19,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,12 +38,13 @@ import org.springframework.stereotype.Component;
  * and by a sweep every {@code headroom.gateway.journal-sweep-interval}.
  *
  * <p>Answers are settled together: what was recorded within {@code headroom.gateway.settle-delay}
- * of the first one is handed to settlement at once, so that its group commit settles them in a few
- * transactions — not one per answer, which on a busy node cost every request more than the rest of
- * the gateway did (issue 14, BENCHMARKS.md). The settlements bring this node's admission state up
- * to date with their own figures, so the members' next requests read nothing. Until its settlement
- * commits the request is still in flight in XU-18's sense: the member's next request may be
- * admitted before its cost counts.
+ * of the first one is handed to settlement in one call, which settles them in one transaction per
+ * settlement lane — not one per answer, which on a busy node cost every request more than the rest
+ * of the gateway did, nor on a thread per answer, whose wake-ups took the cores the answers needed
+ * (issue 14, BENCHMARKS.md). The settlements bring this node's admission state up to date with
+ * their own figures, so the members' next requests read nothing. Until its settlement commits the
+ * request is still in flight in XU-18's sense: the member's next request may be admitted before its
+ * cost counts.
  */
 @Component
 public class UsageJournal implements SmartLifecycle {
@@ -71,7 +67,6 @@ public class UsageJournal implements SmartLifecycle {
     // A permit per report recorded and not yet settled; the queue holds at most as many.
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_MAX);
     private final BlockingQueue<UsageReport> waiting = new ArrayBlockingQueue<>(IN_FLIGHT_MAX);
-    private final ExecutorService settlers = Executors.newVirtualThreadPerTaskExecutor();
     // Concurrent answers' rows share one insert and one commit (and its fsync).
     private final GroupCommit<Row> rows = new GroupCommit<>(ROWS_PER_WRITE_MAX);
     private final Duration settleDelay;
@@ -136,31 +131,22 @@ public class UsageJournal implements SmartLifecycle {
     }
 
     /**
-     * Settles the reports at once, each in its own call (so one refusal refuses only its own; the
-     * group commit joins them), then reads each member's admission state once, off the answers'
-     * path: from memory where the settlements brought it up to date, else loaded, so that their
-     * next admissions find it there.
+     * Settles the reports at once, each on its own (one refusal refuses only its own) but in one
+     * call, so that a lane's reports go in one group commit from this thread; then reads each
+     * member's admission state once, off the answers' path: from memory where the settlements
+     * brought it up to date, else loaded, so that their next admissions find it there.
      */
     private void settleAll(List<UsageReport> reports) {
-        if (reports.size() == 1) {
-            settle(reports.getFirst());
-        } else {
-            List<Future<?>> running = new ArrayList<>(reports.size());
-            try {
-                reports.forEach(r -> running.add(settlers.submit(() -> settle(r))));
-            } catch (RejectedExecutionException stopping) {
-                reports.subList(running.size(), reports.size()).forEach(this::settle);
+        try {
+            List<SettlementOutcome> outcomes = settlements.settleEachReplayable(reports);
+            for (int i = 0; i < reports.size(); i++) {
+                keepRefusal(reports.get(i), outcomes.get(i));
             }
-            for (Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (ExecutionException | InterruptedException e) {
-                    // settle() keeps its own failures for the sweep; nothing else is thrown.
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
+        } catch (RuntimeException failed) {
+            log.warn(
+                    "Usage of {} gateway requests is kept for the next sweep: {}",
+                    reports.size(),
+                    failed.toString());
         }
         Set<List<String>> members = new LinkedHashSet<>();
         reports.forEach(r -> members.add(List.of(r.orgId(), r.memberId())));
@@ -217,12 +203,6 @@ public class UsageJournal implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        settlers.shutdown();
-        try {
-            settlers.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -364,30 +344,21 @@ public class UsageJournal implements SmartLifecycle {
     }
 
     /**
-     * Settles one report. A refusal other than a concurrent settlement of the same id is final (the
-     * member left, the model lost its price): logged, and kept on the row, which is not tried
-     * again. A failure leaves the row for the sweep.
+     * A refusal other than a concurrent settlement of the same id is final (the member left, the
+     * model lost its price): logged, and kept on the row, which is not tried again.
      */
-    private void settle(UsageReport report) {
-        try {
-            SettlementOutcome outcome = settlements.settleReplayable(report);
-            if (outcome instanceof SettlementOutcome.Refused refused
-                    && refused.refusal().kind() != SettlementRefusal.Kind.CONCURRENT) {
-                log.warn(
-                        "Usage of gateway request {} was not settled: {}",
-                        report.requestId(),
-                        refused.refusal().message());
-                jdbc.sql(
-                                "update gateway_usage_journal set refusal = ?"
-                                        + " where org_id = ? and request_id = ?")
-                        .params(refused.refusal().message(), report.orgId(), report.requestId())
-                        .update();
-            }
-        } catch (RuntimeException failed) {
+    private void keepRefusal(UsageReport report, SettlementOutcome outcome) {
+        if (outcome instanceof SettlementOutcome.Refused refused
+                && refused.refusal().kind() != SettlementRefusal.Kind.CONCURRENT) {
             log.warn(
-                    "Usage of gateway request {} is kept for the next sweep: {}",
+                    "Usage of gateway request {} was not settled: {}",
                     report.requestId(),
-                    failed.toString());
+                    refused.refusal().message());
+            jdbc.sql(
+                            "update gateway_usage_journal set refusal = ?"
+                                    + " where org_id = ? and request_id = ?")
+                    .params(refused.refusal().message(), report.orgId(), report.requestId())
+                    .update();
         }
     }
 }

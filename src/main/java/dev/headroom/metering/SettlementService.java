@@ -18,6 +18,7 @@ import dev.headroom.pricing.PriceBookService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,10 @@ public class SettlementService {
      * (BENCHMARKS.md). An org's batches and single reports may then commit side by side, as on two
      * nodes: their member locks, taken in id order, keep that exact.
      */
+    private String laneOf(Queued queued) {
+        return laneOf(queued.orgId(), queued.allOrNothing());
+    }
+
     private String laneOf(String orgId, boolean batch) {
         return batch ? "org " + orgId : "lane " + lane(orgId, lanes);
     }
@@ -182,13 +187,83 @@ public class SettlementService {
 
     private SettlementOutcome settle(
             List<UsageReport> reports, boolean allOrNothing, boolean durableOnAnswer) {
+        return switch (prepare(reports, allOrNothing, durableOnAnswer)) {
+            case Prepared.Refused refused -> refused.outcome();
+            case Prepared.Ready ready -> {
+                Queued queued = ready.queued();
+                // Every caller, leader of its group or not, is answered only once the other nodes
+                // have dropped what the commit changed (issue 15) — and no lane is held through
+                // that wait.
+                changes.acknowledgedAfter(() -> {
+                    if (naiveForBenchmark) {
+                        commitGroup(List.of(queued));
+                    } else {
+                        groups.submit(laneOf(queued), queued, this::commitGroup);
+                    }
+                    return null;
+                });
+                yield answerOf(queued);
+            }
+        };
+    }
+
+    /**
+     * Settles reports that their caller has already made durable elsewhere and replays after a
+     * crash (the gateway's journal), each on its own as {@link #settleReplayable} would — a refusal
+     * is its report's alone — but all from this thread: the reports of a lane are queued at once
+     * and so committed in one group, with no thread and no wake-up per report (issue 14: a
+     * journal's batch settled through a thread per report took the cores its answers needed).
+     * Outcomes in the order given. A failed commit throws, its reports left to the caller's replay.
+     */
+    public List<SettlementOutcome> settleEachReplayable(List<UsageReport> reports) {
+        SettlementOutcome[] outcomes = new SettlementOutcome[reports.size()];
+        Map<Queued, Integer> positions = new IdentityHashMap<>();
+        Map<String, List<Queued>> byLane = new LinkedHashMap<>();
+        for (int i = 0; i < reports.size(); i++) {
+            switch (prepare(List.of(reports.get(i)), false, false)) {
+                case Prepared.Refused refused -> outcomes[i] = refused.outcome();
+                case Prepared.Ready ready -> {
+                    positions.put(ready.queued(), i);
+                    byLane.computeIfAbsent(laneOf(ready.queued()), l -> new ArrayList<>())
+                            .add(ready.queued());
+                }
+            }
+        }
+        changes.acknowledgedAfter(() -> {
+            byLane.forEach((lane, queued) -> {
+                if (naiveForBenchmark) {
+                    queued.forEach(q -> commitGroup(List.of(q)));
+                } else {
+                    groups.submitAll(lane, queued, this::commitGroup);
+                }
+            });
+            return null;
+        });
+        positions.forEach((queued, i) -> outcomes[i] = answerOf(queued));
+        List<SettlementOutcome> answered = new ArrayList<>(outcomes.length);
+        for (SettlementOutcome outcome : outcomes) {
+            answered.add(measured(outcome));
+        }
+        return answered;
+    }
+
+    /** Reports priced against the current book and ready to queue, or refused before that. */
+    private sealed interface Prepared {
+        record Ready(Queued queued) implements Prepared {}
+
+        record Refused(SettlementOutcome.Refused outcome) implements Prepared {}
+    }
+
+    private Prepared prepare(
+            List<UsageReport> reports, boolean allOrNothing, boolean durableOnAnswer) {
         String orgId = reports.getFirst().orgId();
         Optional<Org> found = orgId == null ? Optional.empty() : orgs.find(orgId);
         if (found.isEmpty()) {
-            return new SettlementOutcome.Refused(
-                    new SettlementRefusal(
-                            SettlementRefusal.Kind.UNKNOWN,
-                            "Organisation '" + orgId + "' does not exist."));
+            return new Prepared.Refused(
+                    new SettlementOutcome.Refused(
+                            new SettlementRefusal(
+                                    SettlementRefusal.Kind.UNKNOWN,
+                                    "Organisation '" + orgId + "' does not exist.")));
         }
         Org org = found.get();
         Instant now = orgs.now(org);
@@ -199,22 +274,15 @@ public class SettlementService {
             switch (UsageReportRules.check(reports.get(i), org.id(), now, book, where)) {
                 case UsageReportRules.Checked.Valid valid -> priced.add(valid.priced());
                 case UsageReportRules.Checked.Invalid invalid -> {
-                    return new SettlementOutcome.Refused(invalid.refusal());
+                    return new Prepared.Refused(new SettlementOutcome.Refused(invalid.refusal()));
                 }
             }
         }
-        Queued queued =
-                new Queued(org, priced, allOrNothing, durableOnAnswer, new CompletableFuture<>());
-        // Every caller, leader of its group or not, is answered only once the other nodes have
-        // dropped what the commit changed (issue 15) — and no lane is held through that wait.
-        changes.acknowledgedAfter(() -> {
-            if (naiveForBenchmark) {
-                commitGroup(List.of(queued));
-            } else {
-                groups.submit(laneOf(org.id(), allOrNothing), queued, this::commitGroup);
-            }
-            return null;
-        });
+        return new Prepared.Ready(
+                new Queued(org, priced, allOrNothing, durableOnAnswer, new CompletableFuture<>()));
+    }
+
+    private static SettlementOutcome answerOf(Queued queued) {
         try {
             return queued.answer().join();
         } catch (CompletionException e) {

@@ -221,6 +221,92 @@ class GroupCommitTest {
     }
 
     @Test
+    void oneCallersItemsGoTogetherInTheirOrderAsFarAsTheLimitAllows() {
+        GroupCommit<Job> groups = new GroupCommit<>(2);
+        List<List<Integer>> committed = new ArrayList<>();
+        List<Job> jobs = List.of(new Job(1), new Job(2), new Job(3), new Job(4), new Job(5));
+        groups.submitAll(
+                "lane",
+                jobs,
+                group -> {
+                    committed.add(group.stream().map(Job::n).toList());
+                    group.forEach(j -> j.answer().complete(j.n() * 10));
+                });
+        assertThat(committed).containsExactly(List.of(1, 2), List.of(3, 4), List.of(5));
+        assertThat(jobs).allSatisfy(j -> assertThat(j.answer()).isCompletedWithValue(j.n() * 10));
+    }
+
+    @Test
+    void itemsQueuedTogetherBehindARunningCommitGoInTheNextGroupWithTheOthers() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(100);
+        Recorder commit = new Recorder();
+        List<Job> batch = List.of(new Job(1), new Job(2), new Job(3), new Job(4), new Job(5));
+        Job single = new Job(6);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            threads.submit(() -> groups.submit("lane", new Job(0), commit));
+            await(commit.firstStarted);
+            Future<?> together = threads.submit(() -> groups.submitAll("lane", batch, commit));
+            waitUntil(() -> groups.waiting("lane") == 5);
+            threads.submit(() -> groups.submit("lane", single, commit));
+            waitUntil(() -> groups.waiting("lane") == 6);
+            commit.release.countDown();
+            together.get(10, TimeUnit.SECONDS);
+            assertThat(batch).allSatisfy(j -> assertThat(j.answer()).isDone());
+        }
+        assertThat(commit.groups).containsExactly(List.of(0), List.of(1, 2, 3, 4, 5, 6));
+        assertThat(single.answer().get()).isEqualTo(60);
+    }
+
+    @Test
+    void callersOfManyItemsEachAndOfOneAreEachCommittedOnceAndAnswered() throws Exception {
+        GroupCommit<Job> groups = new GroupCommit<>(8);
+        Set<Integer> committed = ConcurrentHashMap.newKeySet();
+        AtomicInteger twice = new AtomicInteger();
+        Consumer<List<Job>> commit =
+                group -> {
+                    assertThat(group).hasSizeLessThanOrEqualTo(8);
+                    for (Job j : group) {
+                        if (!committed.add(j.n())) {
+                            twice.incrementAndGet();
+                        }
+                        j.answer().complete(j.n());
+                    }
+                };
+        int callers = 32;
+        int rounds = 40;
+        List<Job> jobs = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> running = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < callers; c++) {
+                int caller = c;
+                running.add(
+                        threads.submit(() -> {
+                            for (int r = 0; r < rounds; r++) {
+                                // Even callers hand over 13 items at a time, odd ones one.
+                                int size = caller % 2 == 0 ? 13 : 1;
+                                List<Job> mine = new ArrayList<>();
+                                for (int k = 0; k < size; k++) {
+                                    mine.add(new Job((caller * rounds + r) * 13 + k));
+                                }
+                                jobs.addAll(mine);
+                                groups.submitAll("lane-" + (caller % 3), mine, commit);
+                                assertThat(mine).allSatisfy(j -> assertThat(j.answer()).isDone());
+                            }
+                        }));
+            }
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(jobs).hasSize(callers / 2 * rounds * 14);
+        for (Job job : jobs) {
+            assertThat(job.answer().get()).isEqualTo(job.n());
+        }
+        assertThat(committed).hasSize(jobs.size());
+        assertThat(twice).hasValue(0);
+    }
+
+    @Test
     void aCommitThatLeavesAnItemUnansweredFailsItInsteadOfWaitingForEver() {
         GroupCommit<Job> groups = new GroupCommit<>(100);
         Job forgotten = new Job(1);

@@ -2,6 +2,9 @@ package dev.headroom.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.metering.rules.SettlementRefusal;
+import dev.headroom.metering.rules.UsageReport;
+import dev.headroom.pricing.TokenUsage;
 import dev.headroom.support.Api;
 import dev.headroom.support.IntegrationTest;
 import dev.headroom.support.Scenario.OrgFixture;
@@ -71,6 +74,97 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
                 return lane;
             }
         }
+    }
+
+    /** A report worth exactly {@code cents}, as the gateway's journal hands it over. */
+    static UsageReport report(OrgFixture org, String member, String requestId, long cents) {
+        return new UsageReport(
+                requestId,
+                org.id,
+                member,
+                "CLAUDE_CODE",
+                "claude-haiku-4-5",
+                T0,
+                new TokenUsage(cents * 10_000, 0, 0, 0, 0, 0, false));
+    }
+
+    @Test
+    void issue14_reportsHandedOverInOneCallCommitInOneGroupPerLaneEachRefusalItsOwn() {
+        List<Tenant> tenants = laneMates(3);
+        List<UsageReport> reports = new ArrayList<>();
+        for (Tenant t : tenants) {
+            for (int i = 0; i < 4; i++) {
+                reports.add(report(t.org(), i % 2 == 0 ? t.a() : t.b(), "j" + i, 15));
+            }
+        }
+        OrgFixture first = tenants.getFirst().org();
+        reports.add(2, report(first, "mem_nobody", "ghost", 5));
+        UsageReport priced = report(first, tenants.getFirst().a(), "unpriced", 5);
+        reports.add(
+                new UsageReport(
+                        priced.requestId(),
+                        priced.orgId(),
+                        priced.memberId(),
+                        priced.product(),
+                        "gpt-9",
+                        priced.timestamp(),
+                        priced.usage()));
+
+        Map<String, Double> before = groupMetrics();
+        List<SettlementOutcome> outcomes = settlements.settleEachReplayable(reports);
+        Map<String, Double> after = groupMetrics();
+
+        assertThat(outcomes).hasSameSizeAs(reports);
+        for (int i = 0; i < reports.size(); i++) {
+            String id = reports.get(i).requestId();
+            SettlementOutcome outcome = outcomes.get(i);
+            switch (id) {
+                case "ghost" ->
+                        assertThat(outcome)
+                                .isInstanceOfSatisfying(
+                                        SettlementOutcome.Refused.class,
+                                        r ->
+                                                assertThat(r.refusal().kind())
+                                                        .isEqualTo(SettlementRefusal.Kind.UNKNOWN));
+                case "unpriced" ->
+                        assertThat(outcome)
+                                .isInstanceOfSatisfying(
+                                        SettlementOutcome.Refused.class,
+                                        r ->
+                                                assertThat(r.refusal().kind())
+                                                        .isEqualTo(SettlementRefusal.Kind.INVALID));
+                default ->
+                        assertThat(outcome)
+                                .isInstanceOfSatisfying(
+                                        SettlementOutcome.Settled.class,
+                                        ok ->
+                                                assertThat(ok.settlements().getFirst().requestId())
+                                                        .isEqualTo(id));
+            }
+        }
+        // One transaction for the three orgs' twelve reports (the unknown member refused in it).
+        assertThat(after.get("count") - before.get("count")).isEqualTo(1.0);
+        assertThat(after.get("max")).isGreaterThanOrEqualTo(3.0);
+        // Each member: 30 cents, 20 of them included.
+        for (Tenant t : tenants) {
+            assertThat(t.org().usageOf(t.a()).text("mtdSpend")).isEqualTo("0.10");
+            assertThat(t.org().usageOf(t.b()).text("mtdSpend")).isEqualTo("0.10");
+        }
+
+        // Handed over again after a crash: each a replay, nothing counted twice.
+        List<SettlementOutcome> replayed = settlements.settleEachReplayable(reports.subList(0, 5));
+        assertThat(replayed)
+                .filteredOn(o -> o instanceof SettlementOutcome.Settled)
+                .hasSize(4)
+                .allSatisfy(o ->
+                        assertThat(
+                                        ((SettlementOutcome.Settled) o)
+                                                .settlements()
+                                                .getFirst()
+                                                .duplicate())
+                                .isTrue());
+        Tenant t = tenants.getFirst();
+        assertThat(t.org().usageOf(t.a()).text("mtdSpend")).isEqualTo("0.10");
     }
 
     /** A single report to send with an org's service key, and the status it must get (0: any). */
