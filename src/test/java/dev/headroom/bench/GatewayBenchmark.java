@@ -112,6 +112,7 @@ class GatewayBenchmark {
                         + PHASE.toSeconds()
                         + " s per phase, latency per request (closed loop)");
         Process portkey = null;
+        Process nginx = null;
         // fsync off bounds what durability costs: the same server, settling without a disk flush.
         try (LoadBenchmark.Server headroom = LoadBenchmark.Server.start();
                 LoadBenchmark.Server volatileHeadroom =
@@ -161,6 +162,33 @@ class GatewayBenchmark {
             } else {
                 out.add("Portkey not installed (bench/gateway.sh installs @portkey-ai/gateway)");
             }
+            // The least any proxy adds on this machine: nginx relaying to the same model.
+            Path nginxBinary = Path.of("/usr/sbin/nginx");
+            if (Files.isExecutable(nginxBinary)) {
+                int nginxPort;
+                try (ServerSocket s = new ServerSocket(0)) {
+                    nginxPort = s.getLocalPort();
+                }
+                Path conf = nginxConfig(nginxPort, model.getAddress().getPort());
+                nginx =
+                        new ProcessBuilder(
+                                        nginxBinary.toString(),
+                                        "-p",
+                                        conf.getParent().toString(),
+                                        "-c",
+                                        conf.toString())
+                                .redirectErrorStream(true)
+                                .redirectOutput(conf.resolveSibling("nginx.out").toFile())
+                                .start();
+                awaitListening(nginxPort);
+                targets.add(
+                        new Target(
+                                "nginx",
+                                "http://127.0.0.1:" + nginxPort + "/v1/messages",
+                                Map.of("x-api-key", "sk-bench")));
+            } else {
+                out.add("nginx not installed (bench/gateway.sh installs it)");
+            }
             HttpClient http =
                     HttpClient.newBuilder()
                             .version(HttpClient.Version.HTTP_1_1)
@@ -182,15 +210,21 @@ class GatewayBenchmark {
             phases.add(new Phase("long", BODY_STREAM_LONG, 1));
             for (Phase phase : phases) {
                 double[] direct = null;
+                double directCpu = 0;
                 for (Target t : targets) {
+                    double busyBefore = machineBusySeconds();
                     double[] r = run(http, t, phase.body(), phase.clients(), PHASE);
+                    // The machine's CPU per request: less noisy than a percentile, and what every
+                    // process of the path cost, the client and the stand-in model included.
+                    double cpu = (machineBusySeconds() - busyBefore) / (r[0] * PHASE.toSeconds());
                     if (t.name().equals("direct")) {
                         direct = r;
+                        directCpu = cpu;
                     }
                     out.add(
                             String.format(
                                     java.util.Locale.ROOT,
-                                    "%-9s %-7s %2d clients  %7.0f req/s  p50 %7.3f ms  p99 %7.3f ms  added p50 %+7.3f ms  p99 %+7.3f ms  (%d errors)",
+                                    "%-9s %-7s %2d clients  %7.0f req/s  p50 %7.3f ms  p99 %7.3f ms  added p50 %+7.3f ms  p99 %+7.3f ms  cpu %5.0f us  added %+5.0f us  (%d errors)",
                                     t.name(),
                                     phase.name(),
                                     phase.clients(),
@@ -199,6 +233,8 @@ class GatewayBenchmark {
                                     r[2],
                                     r[1] - direct[1],
                                     r[2] - direct[2],
+                                    cpu * 1e6,
+                                    (cpu - directCpu) * 1e6,
                                     (long) r[3]));
                 }
             }
@@ -206,12 +242,85 @@ class GatewayBenchmark {
             if (portkey != null) {
                 portkey.destroy();
             }
+            if (nginx != null) {
+                nginx.destroy();
+            }
             model.stop(0);
         }
         Path result = Path.of("target/bench/gateway.txt");
         Files.createDirectories(result.getParent());
         Files.write(result, out);
         out.forEach(System.out::println);
+    }
+
+    /**
+     * nginx as a plain reverse proxy: nothing buffered either way, kept-alive connections on both
+     * sides (as Headroom keeps them), no log per request.
+     */
+    static Path nginxConfig(int port, int modelPort) throws java.io.IOException {
+        Path dir = Files.createTempDirectory("nginx-bench");
+        Files.setPosixFilePermissions(
+                dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(
+                conf,
+                """
+                worker_processes 2;
+                daemon off;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log warn;
+                events { worker_connections 1024; }
+                http {
+                  access_log off;
+                  client_body_temp_path %1$s/body;
+                  proxy_temp_path %1$s/proxy;
+                  keepalive_requests 10000000;
+                  upstream model {
+                    server 127.0.0.1:%3$d;
+                    keepalive 128;
+                    keepalive_requests 10000000;
+                  }
+                  server {
+                    listen 127.0.0.1:%2$d;
+                    client_max_body_size 10m;
+                    location / {
+                      proxy_pass http://model;
+                      proxy_http_version 1.1;
+                      proxy_set_header Connection "";
+                      proxy_buffering off;
+                      proxy_request_buffering off;
+                    }
+                  }
+                }
+                """
+                        .formatted(dir, port, modelPort));
+        return conf;
+    }
+
+    static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("nothing listens on port " + port);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** The CPU time every core of this machine has spent busy since boot (Linux's /proc/stat). */
+    static double machineBusySeconds() throws java.io.IOException {
+        String[] ticks = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long busy = 0;
+        // user nice system idle iowait irq softirq steal: user to system, irq and softirq are
+        // work done here (idle and iowait are not, steal is the host's).
+        for (int i : new int[] {1, 2, 3, 6, 7}) {
+            busy += Long.parseLong(ticks[i]);
+        }
+        return busy / 100.0; // USER_HZ, 100 on Linux
     }
 
     /** A seat-based org whose upstream is {@code modelUrl}, and its member's key. */
