@@ -80,6 +80,38 @@ class GroupCommitTest {
         }
     }
 
+    /** A commit that answers each job with its number and counts jobs committed twice. */
+    static final class CountingCommit implements Consumer<List<Job>> {
+        final Set<Integer> committed = ConcurrentHashMap.newKeySet();
+        final AtomicInteger twice = new AtomicInteger();
+        final AtomicInteger largest = new AtomicInteger();
+
+        @Override
+        public void accept(List<Job> group) {
+            largest.accumulateAndGet(group.size(), Math::max);
+            for (Job j : group) {
+                if (!committed.add(j.n())) {
+                    twice.incrementAndGet();
+                }
+                j.answer().complete(j.n());
+            }
+        }
+    }
+
+    /** Runs {@code caller} for 0 .. callers-1, each on a virtual thread of its own, to the end. */
+    static void runCallers(int callers, java.util.function.IntConsumer caller) throws Exception {
+        List<Future<?>> running = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < callers; c++) {
+                int n = c;
+                running.add(threads.submit(() -> caller.accept(n)));
+            }
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void reportsArrivingDuringACommitAreCommittedTogetherInTheNext() throws Exception {
         GroupCommit<Job> groups = new GroupCommit<>(100);
@@ -176,48 +208,28 @@ class GroupCommitTest {
     @Test
     void manyCallersOnFewLanesAreEachCommittedOnceAndAnswered() throws Exception {
         GroupCommit<Job> groups = new GroupCommit<>(8);
-        Set<Integer> committed = ConcurrentHashMap.newKeySet();
-        AtomicInteger twice = new AtomicInteger();
-        AtomicInteger largest = new AtomicInteger();
-        Consumer<List<Job>> commit =
-                group -> {
-                    largest.accumulateAndGet(group.size(), Math::max);
-                    for (Job j : group) {
-                        if (!committed.add(j.n())) {
-                            twice.incrementAndGet();
-                        }
-                        j.answer().complete(j.n());
-                    }
-                };
+        CountingCommit commit = new CountingCommit();
         int callers = 64;
         int each = 200;
         List<Job> jobs = Collections.synchronizedList(new ArrayList<>());
-        List<Future<?>> running = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int c = 0; c < callers; c++) {
-                int caller = c;
-                running.add(
-                        threads.submit(() -> {
-                            for (int k = 0; k < each; k++) {
-                                Job job = new Job(caller * each + k);
-                                jobs.add(job);
-                                groups.submit("lane-" + (caller % 4), job, commit);
-                                // submit returns only once the item is answered
-                                assertThat(job.answer()).isDone();
-                            }
-                        }));
-            }
-            for (Future<?> f : running) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        }
+        runCallers(
+                callers,
+                caller -> {
+                    for (int k = 0; k < each; k++) {
+                        Job job = new Job(caller * each + k);
+                        jobs.add(job);
+                        groups.submit("lane-" + (caller % 4), job, commit);
+                        // submit returns only once the item is answered
+                        assertThat(job.answer()).isDone();
+                    }
+                });
         assertThat(jobs).hasSize(callers * each);
         for (Job job : jobs) {
             assertThat(job.answer().get()).isEqualTo(job.n());
         }
-        assertThat(committed).hasSize(callers * each);
-        assertThat(twice).hasValue(0);
-        assertThat(largest.get()).isBetween(1, 8);
+        assertThat(commit.committed).hasSize(callers * each);
+        assertThat(commit.twice).hasValue(0);
+        assertThat(commit.largest.get()).isBetween(1, 8);
     }
 
     @Test
@@ -260,50 +272,32 @@ class GroupCommitTest {
     @Test
     void callersOfManyItemsEachAndOfOneAreEachCommittedOnceAndAnswered() throws Exception {
         GroupCommit<Job> groups = new GroupCommit<>(8);
-        Set<Integer> committed = ConcurrentHashMap.newKeySet();
-        AtomicInteger twice = new AtomicInteger();
-        Consumer<List<Job>> commit =
-                group -> {
-                    assertThat(group).hasSizeLessThanOrEqualTo(8);
-                    for (Job j : group) {
-                        if (!committed.add(j.n())) {
-                            twice.incrementAndGet();
-                        }
-                        j.answer().complete(j.n());
-                    }
-                };
+        CountingCommit commit = new CountingCommit();
         int callers = 32;
         int rounds = 40;
         List<Job> jobs = Collections.synchronizedList(new ArrayList<>());
-        List<Future<?>> running = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int c = 0; c < callers; c++) {
-                int caller = c;
-                running.add(
-                        threads.submit(() -> {
-                            for (int r = 0; r < rounds; r++) {
-                                // Even callers hand over 13 items at a time, odd ones one.
-                                int size = caller % 2 == 0 ? 13 : 1;
-                                List<Job> mine = new ArrayList<>();
-                                for (int k = 0; k < size; k++) {
-                                    mine.add(new Job((caller * rounds + r) * 13 + k));
-                                }
-                                jobs.addAll(mine);
-                                groups.submitAll("lane-" + (caller % 3), mine, commit);
-                                assertThat(mine).allSatisfy(j -> assertThat(j.answer()).isDone());
-                            }
-                        }));
-            }
-            for (Future<?> f : running) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        }
+        runCallers(
+                callers,
+                caller -> {
+                    for (int r = 0; r < rounds; r++) {
+                        // Even callers hand over 13 items at a time, odd ones one.
+                        int size = caller % 2 == 0 ? 13 : 1;
+                        List<Job> mine = new ArrayList<>();
+                        for (int k = 0; k < size; k++) {
+                            mine.add(new Job((caller * rounds + r) * 13 + k));
+                        }
+                        jobs.addAll(mine);
+                        groups.submitAll("lane-" + (caller % 3), mine, commit);
+                        assertThat(mine).allSatisfy(j -> assertThat(j.answer()).isDone());
+                    }
+                });
         assertThat(jobs).hasSize(callers / 2 * rounds * 14);
         for (Job job : jobs) {
             assertThat(job.answer().get()).isEqualTo(job.n());
         }
-        assertThat(committed).hasSize(jobs.size());
-        assertThat(twice).hasValue(0);
+        assertThat(commit.committed).hasSize(jobs.size());
+        assertThat(commit.twice).hasValue(0);
+        assertThat(commit.largest.get()).isBetween(1, 8);
     }
 
     @Test

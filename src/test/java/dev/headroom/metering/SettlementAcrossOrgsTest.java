@@ -78,12 +78,17 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
 
     /** A report worth exactly {@code cents}, as the gateway's journal hands it over. */
     static UsageReport report(OrgFixture org, String member, String requestId, long cents) {
+        return report(org, member, requestId, cents, "claude-haiku-4-5");
+    }
+
+    static UsageReport report(
+            OrgFixture org, String member, String requestId, long cents, String model) {
         return new UsageReport(
                 requestId,
                 org.id,
                 member,
                 "CLAUDE_CODE",
-                "claude-haiku-4-5",
+                model,
                 T0,
                 new TokenUsage(cents * 10_000, 0, 0, 0, 0, 0, false));
     }
@@ -99,16 +104,7 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
         }
         OrgFixture first = tenants.getFirst().org();
         reports.add(2, report(first, "mem_nobody", "ghost", 5));
-        UsageReport priced = report(first, tenants.getFirst().a(), "unpriced", 5);
-        reports.add(
-                new UsageReport(
-                        priced.requestId(),
-                        priced.orgId(),
-                        priced.memberId(),
-                        priced.product(),
-                        "gpt-9",
-                        priced.timestamp(),
-                        priced.usage()));
+        reports.add(report(first, tenants.getFirst().a(), "unpriced", 5, "gpt-9"));
 
         Map<String, Double> before = groupMetrics();
         List<SettlementOutcome> outcomes = settlements.settleEachReplayable(reports);
@@ -119,20 +115,8 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
             String id = reports.get(i).requestId();
             SettlementOutcome outcome = outcomes.get(i);
             switch (id) {
-                case "ghost" ->
-                        assertThat(outcome)
-                                .isInstanceOfSatisfying(
-                                        SettlementOutcome.Refused.class,
-                                        r ->
-                                                assertThat(r.refusal().kind())
-                                                        .isEqualTo(SettlementRefusal.Kind.UNKNOWN));
-                case "unpriced" ->
-                        assertThat(outcome)
-                                .isInstanceOfSatisfying(
-                                        SettlementOutcome.Refused.class,
-                                        r ->
-                                                assertThat(r.refusal().kind())
-                                                        .isEqualTo(SettlementRefusal.Kind.INVALID));
+                case "ghost" -> assertRefused(outcome, SettlementRefusal.Kind.UNKNOWN);
+                case "unpriced" -> assertRefused(outcome, SettlementRefusal.Kind.INVALID);
                 default ->
                         assertThat(outcome)
                                 .isInstanceOfSatisfying(
@@ -165,6 +149,13 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
                                 .isTrue());
         Tenant t = tenants.getFirst();
         assertThat(t.org().usageOf(t.a()).text("mtdSpend")).isEqualTo("0.10");
+    }
+
+    private static void assertRefused(SettlementOutcome outcome, SettlementRefusal.Kind kind) {
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        SettlementOutcome.Refused.class,
+                        r -> assertThat(r.refusal().kind()).isEqualTo(kind));
     }
 
     /** A single report to send with an org's service key, and the status it must get (0: any). */
