@@ -95,16 +95,6 @@ public class SettlementService {
     }
 
     /**
-     * Settles one report that its caller has already made durable elsewhere and replays after a
-     * crash (the gateway's journal): its group commits without waiting for the disk, unless the
-     * group holds reports whose callers need that. PostgreSQL loses at most a suffix of such
-     * commits, never one before a later synchronous commit, and the replay is idempotent.
-     */
-    public SettlementOutcome settleReplayable(UsageReport report) {
-        return measured(settle(List.of(report), false, false));
-    }
-
-    /**
      * Settles all reports or none; answers in the order given. A refused report refuses its whole
      * batch, never the others of its group.
      */
@@ -128,12 +118,12 @@ public class SettlementService {
      * (BENCHMARKS.md). An org's batches and single reports may then commit side by side, as on two
      * nodes: their member locks, taken in id order, keep that exact.
      */
-    private String laneOf(Queued queued) {
-        return laneOf(queued.orgId(), queued.allOrNothing());
-    }
-
     private String laneOf(String orgId, boolean batch) {
         return batch ? "org " + orgId : "lane " + lane(orgId, lanes);
+    }
+
+    private String laneOf(Queued queued) {
+        return laneOf(queued.orgId(), queued.allOrNothing());
     }
 
     /** Single reports queued in {@code orgId}'s lane, behind the commit under way (tests). */
@@ -209,11 +199,14 @@ public class SettlementService {
 
     /**
      * Settles reports that their caller has already made durable elsewhere and replays after a
-     * crash (the gateway's journal), each on its own as {@link #settleReplayable} would — a refusal
-     * is its report's alone — but all from this thread: the reports of a lane are queued at once
-     * and so committed in one group, with no thread and no wake-up per report (issue 14: a
-     * journal's batch settled through a thread per report took the cores its answers needed).
-     * Outcomes in the order given. A failed commit throws, its reports left to the caller's replay.
+     * crash (the gateway's journal), each on its own as {@link #settle(UsageReport)} would — a
+     * refusal is its report's alone — but all from this thread: the reports of a lane are queued at
+     * once and so committed in one group, with no thread and no wake-up per report (issue 14: a
+     * journal's batch settled through a thread per report took the cores its answers needed). Their
+     * group commits without waiting for the disk, unless it holds reports whose callers need that:
+     * PostgreSQL loses at most a suffix of such commits, never one before a later synchronous
+     * commit, and the replay is idempotent. Outcomes in the order given. A failed commit throws,
+     * its reports left to the caller's replay.
      */
     public List<SettlementOutcome> settleEachReplayable(List<UsageReport> reports) {
         SettlementOutcome[] outcomes = new SettlementOutcome[reports.size()];
