@@ -185,11 +185,7 @@ public class SettlementService {
                 // have dropped what the commit changed (issue 15) — and no lane is held through
                 // that wait.
                 changes.acknowledgedAfter(() -> {
-                    if (naiveForBenchmark) {
-                        commitGroup(List.of(queued));
-                    } else {
-                        groups.submit(laneOf(queued), queued, this::commitGroup);
-                    }
+                    commitInLane(laneOf(queued), List.of(queued));
                     return null;
                 });
                 yield answerOf(queued);
@@ -223,13 +219,7 @@ public class SettlementService {
             }
         }
         changes.acknowledgedAfter(() -> {
-            byLane.forEach((lane, queued) -> {
-                if (naiveForBenchmark) {
-                    queued.forEach(q -> commitGroup(List.of(q)));
-                } else {
-                    groups.submitAll(lane, queued, this::commitGroup);
-                }
-            });
+            byLane.forEach(this::commitInLane);
             return null;
         });
         positions.forEach((queued, i) -> outcomes[i] = answerOf(queued));
@@ -238,6 +228,15 @@ public class SettlementService {
             answered.add(measured(outcome));
         }
         return answered;
+    }
+
+    /** Queues one caller's reports in their lane and returns once each is answered. */
+    private void commitInLane(String lane, List<Queued> queued) {
+        if (naiveForBenchmark) {
+            queued.forEach(q -> commitGroup(List.of(q)));
+        } else {
+            groups.submitAll(lane, queued, this::commitGroup);
+        }
     }
 
     /** Reports priced against the current book and ready to queue, or refused before that. */
