@@ -3,7 +3,8 @@
 # server, fsync on), through Portkey's open-source gateway and through nginx, plain and streaming, 1
 # and 64 clients.
 # Installs @portkey-ai/gateway from npm into .tools/npm when missing. Writes target/bench/gateway.txt.
-# Arguments go to Maven, e.g. -Dheadroom.gateway.clients=1 for the one-client phases alone.
+# Arguments go to Maven, e.g. -Dheadroom.gateway.clients=1 for the one-client phases alone;
+# GatewayBenchmark's comment lists the others (targets, phases, a variant server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}"

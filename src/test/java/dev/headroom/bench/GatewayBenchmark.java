@@ -28,12 +28,22 @@ import org.junit.jupiter.api.Test;
  * Headroom (the packaged server, its own process, fsync on) and through Portkey's open-source
  * gateway ({@code @portkey-ai/gateway}, Node), plain and streaming, 1 and 64 closed-loop clients,
  * p50 and p99, a Claude Code–sized streamed request (100 KB) and a long streamed answer (300
- * deltas) with one client — all in one run. Not part of {@code ./test.sh}: {@code
- * bench/gateway.sh}; results in {@code target/bench/gateway.txt}.
+ * deltas) with one client — all in one run, each phase warmed up on every target before any is
+ * measured; then the durable one-row commit alone, the floor of a gateway that writes before an
+ * answer's last bytes. Not part of {@code ./test.sh}: {@code bench/gateway.sh}; results in {@code
+ * target/bench/gateway.txt}.
+ *
+ * <p>For experiments: {@code -Dheadroom.gateway.targets=Headroom,nginx} and {@code
+ * -Dheadroom.gateway.phases=plain,long} measure only those (the direct call always); {@code
+ * -Dheadroom.gateway.variant="-XX:+UseZGC --headroom.gateway.settle-delay=PT1S"} adds a third
+ * server, "variant", with those JVM (one dash) and server (two dashes) arguments, beside the
+ * default one in the same run.
  */
 class GatewayBenchmark {
     static final Duration PHASE = Duration.ofSeconds(Long.getLong("headroom.gateway.seconds", 10));
     static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("headroom.gateway.warmup", 20));
+    static final Duration PHASE_WARM_UP =
+            Duration.ofSeconds(Long.getLong("headroom.gateway.phase-warmup", 10));
     static final int[] CLIENTS =
             java.util.Arrays.stream(
                             System.getProperty("headroom.gateway.clients", "1,64").split(","))
@@ -114,9 +124,14 @@ class GatewayBenchmark {
         Process portkey = null;
         Process nginx = null;
         // fsync off bounds what durability costs: the same server, settling without a disk flush.
+        String variantArgs = System.getProperty("headroom.gateway.variant", "");
         try (LoadBenchmark.Server headroom = LoadBenchmark.Server.start();
                 LoadBenchmark.Server volatileHeadroom =
-                        LoadBenchmark.Server.start("--headroom.embedded.ephemeral=true")) {
+                        LoadBenchmark.Server.start("--headroom.embedded.ephemeral=true");
+                LoadBenchmark.Server variant =
+                        variantArgs.isBlank()
+                                ? null
+                                : LoadBenchmark.Server.start(variantArgs.split(" "))) {
             int portkeyPort;
             try (ServerSocket s = new ServerSocket(0)) {
                 portkeyPort = s.getLocalPort();
@@ -137,6 +152,13 @@ class GatewayBenchmark {
                             "fsync-off",
                             volatileHeadroom.base() + "/v1/messages",
                             Map.of("x-api-key", memberKey(volatileHeadroom, modelUrl))));
+            if (variant != null) {
+                targets.add(
+                        new Target(
+                                "variant",
+                                variant.base() + "/v1/messages",
+                                Map.of("x-api-key", memberKey(variant, modelUrl))));
+            }
             if (Files.exists(gateway)) {
                 portkey =
                         new ProcessBuilder(
@@ -189,16 +211,16 @@ class GatewayBenchmark {
             } else {
                 out.add("nginx not installed (bench/gateway.sh installs it)");
             }
+            List<String> only =
+                    List.of(System.getProperty("headroom.gateway.targets", "").split(","));
+            if (!only.getFirst().isEmpty()) {
+                targets.removeIf(t -> !t.name().equals("direct") && !only.contains(t.name()));
+            }
             HttpClient http =
                     HttpClient.newBuilder()
                             .version(HttpClient.Version.HTTP_1_1)
                             .executor(Executors.newVirtualThreadPerTaskExecutor())
                             .build();
-            // Both kinds of answer, so that neither phase measures code still being compiled.
-            for (Target t : targets) {
-                run(http, t, BODY_PLAIN, 16, WARM_UP.dividedBy(2));
-                run(http, t, BODY_STREAM, 16, WARM_UP.dividedBy(2));
-            }
             List<Phase> phases = new ArrayList<>();
             for (int clients : CLIENTS) {
                 phases.add(new Phase("plain", BODY_PLAIN, clients));
@@ -208,6 +230,21 @@ class GatewayBenchmark {
             phases.add(new Phase("cc-100k", ClaudeCodeSizedRequest.body(), 1));
             // A long answer: what the relay does per event, 300 times a request.
             phases.add(new Phase("long", BODY_STREAM_LONG, 1));
+            List<String> phaseNames =
+                    List.of(System.getProperty("headroom.gateway.phases", "").split(","));
+            if (!phaseNames.getFirst().isEmpty()) {
+                phases.removeIf(p -> !phaseNames.contains(p.name()));
+            }
+            // Every phase once unmeasured before any is measured: a server's JIT compiler still
+            // compiles for a load it has not yet seen (one client after sixteen) for 10-15 s, on
+            // one of the two cores the measured requests need.
+            for (Target t : targets) {
+                run(http, t, BODY_PLAIN, 16, WARM_UP.dividedBy(2));
+                run(http, t, BODY_STREAM, 16, WARM_UP.dividedBy(2));
+                for (Phase phase : phases) {
+                    run(http, t, phase.body(), phase.clients(), PHASE_WARM_UP);
+                }
+            }
             for (Phase phase : phases) {
                 double[] direct = null;
                 double directCpu = 0;
@@ -238,6 +275,7 @@ class GatewayBenchmark {
                                     (long) r[3]));
                 }
             }
+            out.addAll(commitFloor());
         } finally {
             if (portkey != null) {
                 portkey.destroy();
@@ -251,6 +289,67 @@ class GatewayBenchmark {
         Files.createDirectories(result.getParent());
         Files.write(result, out);
         out.forEach(System.out::println);
+    }
+
+    /**
+     * What a gateway that writes durably before an answer's last bytes (issue 14, item 5) cannot go
+     * below on this machine: one client inserting one row like the journal's and committing it, on
+     * an embedded PostgreSQL configured as Headroom's default run (fsync, synchronous commit and
+     * full-page writes on) and as its fsync-off server, for as long as a phase.
+     */
+    static List<String> commitFloor() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (boolean durable : new boolean[] {true, false}) {
+            Path dir = Files.createTempDirectory("headroom-floor");
+            try (var pg =
+                            io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                                    .setDataDirectory(dir)
+                                    .setServerConfig("fsync", durable ? "on" : "off")
+                                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                                    .setServerConfig("full_page_writes", "on")
+                                    .start();
+                    java.sql.Connection c = pg.getPostgresDatabase().getConnection()) {
+                c.createStatement()
+                        .execute(
+                                "create table journal (org_id text, request_id text, member_id"
+                                        + " text, model text, input_tokens bigint, output_tokens"
+                                        + " bigint, recorded_at timestamptz, primary key (org_id,"
+                                        + " request_id))");
+                var insert =
+                        c.prepareStatement(
+                                "insert into journal values ('org_1', ?, 'mem_1',"
+                                        + " 'claude-sonnet-4-5', 1200, 80, now()) on conflict do"
+                                        + " nothing");
+                long warmEnd = System.nanoTime() + PHASE_WARM_UP.toNanos();
+                long end = warmEnd + PHASE.toNanos();
+                long[] samples = new long[1 << 22];
+                int n = 0;
+                for (long i = 0; System.nanoTime() < end && n < samples.length; i++) {
+                    long start = System.nanoTime();
+                    insert.setString(1, "req_" + i);
+                    insert.executeUpdate();
+                    if (start > warmEnd) {
+                        samples[n++] = System.nanoTime() - start;
+                    }
+                }
+                long[] taken = Arrays.copyOf(samples, n);
+                Arrays.sort(taken);
+                lines.add(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "floor     commit   1 clients  %7.0f commits/s  p50 %7.3f ms  p99 %7.3f ms  (one row inserted and committed, fsync %s)",
+                                n / (PHASE.toNanos() / 1e9),
+                                taken[n / 2] / 1e6,
+                                taken[(int) Math.floor(n * 0.99)] / 1e6,
+                                durable ? "on" : "off"));
+            } finally {
+                // Removed on close, unless the start failed.
+                if (Files.exists(dir)) {
+                    LoadBenchmark.deleteTree(dir);
+                }
+            }
+        }
+        return lines;
     }
 
     /**

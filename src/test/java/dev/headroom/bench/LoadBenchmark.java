@@ -64,23 +64,27 @@ class LoadBenchmark {
                 port = s.getLocalPort();
             }
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command =
-                    new ArrayList<>(
-                            List.of(
-                                    java,
-                                    "-Xmx" + maxHeap,
-                                    // e.g. -XX:StartFlightRecording:filename=load.jfr to profile
-                                    System.getProperty("headroom.load.jvm", "-Dheadroom.load=1"),
-                                    "-cp",
-                                    classpath,
-                                    "dev.headroom.HeadroomApplication",
-                                    "--server.port=" + port,
-                                    "--headroom.data-dir=" + data,
-                                    "--headroom.demo.enabled=false",
-                                    "--headroom.operator-key=" + OPERATOR,
-                                    "--logging.level.root=WARN",
-                                    "--server.tomcat.threads.max=400"));
-            command.addAll(List.of(extra));
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
+            // e.g. -XX:StartFlightRecording:filename=load.jfr to profile; flags apart by spaces
+            command.addAll(
+                    List.of(
+                            System.getProperty("headroom.load.jvm", "-Dheadroom.load=1")
+                                    .split(" ")));
+            // An extra argument with one dash is the JVM's (-Dname=value, -XX:...), with two the
+            // server's (--name=value).
+            List.of(extra).stream().filter(a -> !a.startsWith("--")).forEach(command::add);
+            command.addAll(
+                    List.of(
+                            "-cp",
+                            classpath,
+                            "dev.headroom.HeadroomApplication",
+                            "--server.port=" + port,
+                            "--headroom.data-dir=" + data,
+                            "--headroom.demo.enabled=false",
+                            "--headroom.operator-key=" + OPERATOR,
+                            "--logging.level.root=WARN",
+                            "--server.tomcat.threads.max=400"));
+            List.of(extra).stream().filter(a -> a.startsWith("--")).forEach(command::add);
             Process process =
                     new ProcessBuilder(command)
                             .redirectErrorStream(true)
