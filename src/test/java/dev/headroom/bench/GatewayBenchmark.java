@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * -Dheadroom.gateway.phases=plain,long} measure only those (the direct call always); {@code
  * -Dheadroom.gateway.variant="-XX:+UseZGC --headroom.gateway.settle-delay=PT1S"} adds a third
  * server, "variant", with those JVM (one dash) and server (two dashes) arguments, beside the
- * default one in the same run.
+ * default one in the same run; {@code -Dheadroom.gateway.variant-classpath} runs another build as
+ * that server, named by {@code -Dheadroom.gateway.variant-name} ({@code BEFORE=<commit>
+ * bench/gateway.sh} builds one and names it "before").
  */
 class GatewayBenchmark {
     static final Duration PHASE = Duration.ofSeconds(Long.getLong("headroom.gateway.seconds", 10));
@@ -125,41 +127,66 @@ class GatewayBenchmark {
         Process nginx = null;
         // fsync off bounds what durability costs: the same server, settling without a disk flush.
         String variantArgs = System.getProperty("headroom.gateway.variant", "");
-        try (LoadBenchmark.Server headroom = LoadBenchmark.Server.start();
+        // Another build as the variant (bench/gateway.sh with BEFORE=<commit> builds one).
+        String variantClasspath = System.getProperty("headroom.gateway.variant-classpath");
+        String variantName = System.getProperty("headroom.gateway.variant-name", "variant");
+        // -Dheadroom.gateway.targets decides which servers start at all, not only which run.
+        List<String> only =
+                List.of(System.getProperty("headroom.gateway.targets", "").split(",")).stream()
+                        .filter(name -> !name.isBlank())
+                        .toList();
+        java.util.function.Predicate<String> wanted =
+                name -> name.equals("direct") || only.isEmpty() || only.contains(name);
+        try (LoadBenchmark.Server headroom =
+                        wanted.test("Headroom") ? LoadBenchmark.Server.start() : null;
                 LoadBenchmark.Server volatileHeadroom =
-                        LoadBenchmark.Server.start("--headroom.embedded.ephemeral=true");
+                        wanted.test("fsync-off")
+                                ? LoadBenchmark.Server.start("--headroom.embedded.ephemeral=true")
+                                : null;
                 LoadBenchmark.Server variant =
-                        variantArgs.isBlank()
+                        (variantArgs.isBlank() && variantClasspath == null)
+                                        || !wanted.test(variantName)
                                 ? null
-                                : LoadBenchmark.Server.start(variantArgs.split(" "))) {
-            int portkeyPort;
-            try (ServerSocket s = new ServerSocket(0)) {
-                portkeyPort = s.getLocalPort();
-            }
+                                : LoadBenchmark.Server.startFrom(
+                                        variantClasspath != null
+                                                ? variantClasspath
+                                                : System.getProperty("java.class.path"),
+                                        "1g",
+                                        variantArgs.isBlank()
+                                                ? new String[0]
+                                                : variantArgs.split(" "))) {
             Path gateway =
                     Path.of(".tools/npm/node_modules/@portkey-ai/gateway/build/start-server.js");
             List<Target> targets = new ArrayList<>();
             targets.add(
                     new Target(
                             "direct", modelUrl + "/v1/messages", Map.of("x-api-key", "sk-bench")));
-            targets.add(
-                    new Target(
-                            "Headroom",
-                            headroom.base() + "/v1/messages",
-                            Map.of("x-api-key", memberKey(headroom, modelUrl))));
-            targets.add(
-                    new Target(
-                            "fsync-off",
-                            volatileHeadroom.base() + "/v1/messages",
-                            Map.of("x-api-key", memberKey(volatileHeadroom, modelUrl))));
+            if (headroom != null) {
+                targets.add(
+                        new Target(
+                                "Headroom",
+                                headroom.base() + "/v1/messages",
+                                Map.of("x-api-key", memberKey(headroom, modelUrl))));
+            }
+            if (volatileHeadroom != null) {
+                targets.add(
+                        new Target(
+                                "fsync-off",
+                                volatileHeadroom.base() + "/v1/messages",
+                                Map.of("x-api-key", memberKey(volatileHeadroom, modelUrl))));
+            }
             if (variant != null) {
                 targets.add(
                         new Target(
-                                "variant",
+                                variantName,
                                 variant.base() + "/v1/messages",
                                 Map.of("x-api-key", memberKey(variant, modelUrl))));
             }
-            if (Files.exists(gateway)) {
+            if (wanted.test("Portkey") && Files.exists(gateway)) {
+                int portkeyPort;
+                try (ServerSocket s = new ServerSocket(0)) {
+                    portkeyPort = s.getLocalPort();
+                }
                 portkey =
                         new ProcessBuilder(
                                         "node",
@@ -181,12 +208,12 @@ class GatewayBenchmark {
                                         "anthropic",
                                         "x-portkey-custom-host",
                                         modelUrl + "/v1")));
-            } else {
+            } else if (wanted.test("Portkey")) {
                 out.add("Portkey not installed (bench/gateway.sh installs @portkey-ai/gateway)");
             }
             // The least any proxy adds on this machine: nginx relaying to the same model.
             Path nginxBinary = Path.of("/usr/sbin/nginx");
-            if (Files.isExecutable(nginxBinary)) {
+            if (wanted.test("nginx") && Files.isExecutable(nginxBinary)) {
                 int nginxPort;
                 try (ServerSocket s = new ServerSocket(0)) {
                     nginxPort = s.getLocalPort();
@@ -208,13 +235,8 @@ class GatewayBenchmark {
                                 "nginx",
                                 "http://127.0.0.1:" + nginxPort + "/v1/messages",
                                 Map.of("x-api-key", "sk-bench")));
-            } else {
+            } else if (wanted.test("nginx")) {
                 out.add("nginx not installed (bench/gateway.sh installs it)");
-            }
-            List<String> only =
-                    List.of(System.getProperty("headroom.gateway.targets", "").split(","));
-            if (!only.getFirst().isEmpty()) {
-                targets.removeIf(t -> !t.name().equals("direct") && !only.contains(t.name()));
             }
             HttpClient http =
                     HttpClient.newBuilder()
@@ -246,14 +268,15 @@ class GatewayBenchmark {
                 }
             }
             for (Phase phase : phases) {
-                double[] direct = null;
+                Result direct = null;
                 double directCpu = 0;
                 for (Target t : targets) {
                     double busyBefore = machineBusySeconds();
-                    double[] r = run(http, t, phase.body(), phase.clients(), PHASE);
+                    Result r = run(http, t, phase.body(), phase.clients(), PHASE);
                     // The machine's CPU per request: less noisy than a percentile, and what every
                     // process of the path cost, the client and the stand-in model included.
-                    double cpu = (machineBusySeconds() - busyBefore) / (r[0] * PHASE.toSeconds());
+                    double cpu =
+                            (machineBusySeconds() - busyBefore) / (r.rate() * PHASE.toSeconds());
                     if (t.name().equals("direct")) {
                         direct = r;
                         directCpu = cpu;
@@ -265,14 +288,17 @@ class GatewayBenchmark {
                                     t.name(),
                                     phase.name(),
                                     phase.clients(),
-                                    r[0],
-                                    r[1],
-                                    r[2],
-                                    r[1] - direct[1],
-                                    r[2] - direct[2],
+                                    r.rate(),
+                                    r.p50(),
+                                    r.p99(),
+                                    r.p50() - direct.p50(),
+                                    r.p99() - direct.p99(),
                                     cpu * 1e6,
                                     (cpu - directCpu) * 1e6,
-                                    (long) r[3]));
+                                    r.errors()));
+                    r.errorKinds()
+                            .forEach((kind, count) ->
+                                    out.add(String.format("          %7d × %s", count, kind)));
                 }
             }
             out.addAll(commitFloor());
@@ -339,8 +365,8 @@ class GatewayBenchmark {
                                 java.util.Locale.ROOT,
                                 "floor     commit   1 clients  %7.0f commits/s  p50 %7.3f ms  p99 %7.3f ms  (one row inserted and committed, fsync %s)",
                                 n / (PHASE.toNanos() / 1e9),
-                                taken[n / 2] / 1e6,
-                                taken[(int) Math.floor(n * 0.99)] / 1e6,
+                                percentile(taken, 0.50) / 1e6,
+                                percentile(taken, 0.99) / 1e6,
                                 durable ? "on" : "off"));
             } finally {
                 // Removed on close, unless the start failed.
@@ -462,70 +488,92 @@ class GatewayBenchmark {
                 .text("key");
     }
 
-    /** {rate, p50 ms, p99 ms, errors} of {@code clients} closed loops for {@code length}. */
-    static double[] run(HttpClient http, Target t, String body, int clients, Duration length)
+    /**
+     * A phase's outcome on one target: requests per second, p50 and p99 in ms, how many answers
+     * were wrong, and what they were — status and Anthropic error type, an {@code error} event in a
+     * stream, or the exception of a dropped connection — so an error count can be told apart from a
+     * failure of the stand-in's.
+     */
+    record Result(double rate, double p50, double p99, long errors, Map<String, Long> errorKinds) {}
+
+    /** The value below which {@code q} of the sorted samples lie. */
+    static long percentile(long[] sorted, double q) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+    }
+
+    /** {@code clients} closed loops for {@code length}. */
+    static Result run(HttpClient http, Target t, String body, int clients, Duration length)
             throws Exception {
         long end = System.nanoTime() + length.toNanos();
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        Map<String, Long> kinds = new java.util.concurrent.ConcurrentSkipListMap<>();
         List<Future<long[]>> loops = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            loops.add(
-                    pool.submit(() -> {
-                        long[] samples = new long[1 << 20];
-                        int n = 0;
-                        long errors = 0;
-                        while (System.nanoTime() < end && n < samples.length) {
-                            HttpRequest.Builder request =
-                                    HttpRequest.newBuilder(URI.create(t.url()))
-                                            .header("Content-Type", "application/json")
-                                            .header("anthropic-version", "2023-06-01")
-                                            .POST(HttpRequest.BodyPublishers.ofString(body));
-                            t.headers().forEach(request::header);
-                            long start = System.nanoTime();
-                            boolean answered;
-                            try {
-                                HttpResponse<String> answer =
-                                        http.send(
-                                                request.build(),
-                                                HttpResponse.BodyHandlers.ofString());
-                                answered =
-                                        answer.statusCode() == 200
-                                                && answer.body().contains("Hello");
-                            } catch (java.io.IOException dropped) {
-                                // Counted, like a wrong answer; the first few are printed.
-                                if (errors < 3) {
-                                    System.err.println(t.name() + ": " + dropped);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                loops.add(
+                        pool.submit(() -> {
+                            long[] samples = new long[1 << 20];
+                            int n = 0;
+                            while (System.nanoTime() < end && n < samples.length) {
+                                HttpRequest.Builder request =
+                                        HttpRequest.newBuilder(URI.create(t.url()))
+                                                .header("Content-Type", "application/json")
+                                                .header("anthropic-version", "2023-06-01")
+                                                .POST(HttpRequest.BodyPublishers.ofString(body));
+                                t.headers().forEach(request::header);
+                                long start = System.nanoTime();
+                                String wrong;
+                                try {
+                                    HttpResponse<String> answer =
+                                            http.send(
+                                                    request.build(),
+                                                    HttpResponse.BodyHandlers.ofString());
+                                    wrong = wrongAnswer(answer.statusCode(), answer.body());
+                                } catch (java.io.IOException dropped) {
+                                    wrong = "no answer: " + dropped;
                                 }
-                                answered = false;
+                                samples[n++] = System.nanoTime() - start;
+                                if (wrong != null) {
+                                    kinds.merge(wrong, 1L, Long::sum);
+                                }
                             }
-                            long took = System.nanoTime() - start;
-                            if (!answered) {
-                                errors++;
-                            }
-                            samples[n++] = took;
-                        }
-                        long[] result = Arrays.copyOf(samples, n + 1);
-                        result[n] = errors;
-                        return result;
-                    }));
+                            return Arrays.copyOf(samples, n);
+                        }));
+            }
         }
-        List<Long> all = new ArrayList<>();
-        long errors = 0;
+        int total = 0;
+        for (Future<long[]> loop : loops) {
+            total += loop.get().length;
+        }
+        long[] all = new long[total];
+        int at = 0;
         for (Future<long[]> loop : loops) {
             long[] r = loop.get();
-            for (int i = 0; i < r.length - 1; i++) {
-                all.add(r[i]);
-            }
-            errors += r[r.length - 1];
+            System.arraycopy(r, 0, all, at, r.length);
+            at += r.length;
         }
-        pool.shutdown();
-        all.sort(null);
-        double seconds = length.toNanos() / 1e9;
-        return new double[] {
-            all.size() / seconds,
-            all.get(all.size() / 2) / 1e6,
-            all.get((int) Math.min(all.size() - 1, Math.floor(all.size() * 0.99))) / 1e6,
-            errors
-        };
+        Arrays.sort(all);
+        long errors = kinds.values().stream().mapToLong(Long::longValue).sum();
+        return new Result(
+                total / (length.toNanos() / 1e9),
+                percentile(all, 0.50) / 1e6,
+                percentile(all, 0.99) / 1e6,
+                errors,
+                kinds);
+    }
+
+    /** {@code null} for the stand-in's answer, else what came instead, in a few words. */
+    static String wrongAnswer(int status, String body) {
+        if (status == 200 && body.contains("Hello") && !body.contains("event: error")) {
+            return null;
+        }
+        java.util.regex.Matcher error =
+                java.util.regex.Pattern.compile(
+                                "\"error\":\\{\"type\":\"([a-z_]+)\",\"message\":\"([^\"]{0,80})")
+                        .matcher(body);
+        String what =
+                error.find()
+                        ? error.group(1) + " \"" + error.group(2) + "\""
+                        : body.substring(0, Math.min(80, body.length())).replace('\n', ' ');
+        return status + (body.contains("event: error") ? " then an error event: " : ": ") + what;
     }
 }

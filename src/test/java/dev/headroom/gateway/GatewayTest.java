@@ -15,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,6 +28,7 @@ class GatewayTest extends IntegrationTest {
     static final Instant T0 = Instant.parse("2027-05-20T09:00:00Z");
     static StandInUpstream upstream;
     final HttpClient http = HttpClient.newHttpClient();
+    @Autowired JdbcClient jdbc;
 
     @BeforeAll
     static void startUpstream() throws Exception {
@@ -342,6 +345,47 @@ class GatewayTest extends IntegrationTest {
         assertThat(droppedJson.statusCode()).isEqualTo(502);
         assertThat(json(droppedJson.body()).at("/error/type").asString()).isEqualTo("api_error");
         assertThat(used(org)).isEqualTo("0.003615");
+    }
+
+    /**
+     * The journal cannot be written (its database refuses every row): no answer's last bytes go out
+     * unbilled, and the member is told in Anthropic's shape — a 500 {@code api_error} for a JSON
+     * answer, an {@code error} event instead of {@code message_stop} for a stream.
+     */
+    @Test
+    void EX4_aJournalThatCannotBeWrittenServesNoLastByteAndAnswersInAnthropicsShape()
+            throws Exception {
+        Org org = org();
+        jdbc.sql(
+                        "alter table gateway_usage_journal add constraint refuse_all"
+                                + " check (false) not valid")
+                .update();
+        HttpResponse<String> plain;
+        HttpResponse<String> stream;
+        try {
+            plain = post("/v1/messages", org.key(), message(false, "claude-sonnet-4-5"), "x");
+            stream = post("/v1/messages", org.key(), message(true, "claude-sonnet-4-5"), "x");
+        } finally {
+            jdbc.sql("alter table gateway_usage_journal drop constraint refuse_all").update();
+        }
+        assertThat(plain.statusCode()).isEqualTo(500);
+        assertThat(json(plain.body()).at("/type").asString()).isEqualTo("error");
+        assertThat(json(plain.body()).at("/error/type").asString()).isEqualTo("api_error");
+        assertThat(plain.body()).doesNotContain("Hello from upstream");
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.body())
+                .startsWith(StandInUpstream.STREAM.getFirst())
+                .doesNotContain("message_stop")
+                .endsWith(
+                        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                                + "\"message\":\"Headroom failed unexpectedly; this request is not"
+                                + " billed.\"}}\n\n");
+        assertThat(used(org)).isEqualTo("0.00");
+        // Once the journal takes rows again, answers come through and are billed.
+        HttpResponse<String> again =
+                post("/v1/messages", org.key(), message(false, "claude-sonnet-4-5"), "x");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(used(org)).isEqualTo("0.0156");
     }
 
     @Test

@@ -7,22 +7,18 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 import org.springframework.stereotype.Component;
 
 /**
- * Issue 15, item 3 (a lean HTTP path): the requests every model call makes — admissions, usage
- * reports and the gateway's messages — are not observed as {@code http.server.requests}. They are
- * counted already, by outcome, in Headroom's own metrics ({@code headroom_admissions_total}, {@code
- * headroom_settlements_total}, {@code headroom_gateway_requests_total}); the per-request
- * observation (its timer, tags and meter lookup) was a measurable part of their CPU. The console
- * and the rest of the API stay observed.
+ * Issue 15, item 3 (a lean HTTP path): the requests every model call makes — admissions and usage
+ * reports — are not observed as {@code http.server.requests}. They are counted already, by outcome,
+ * in Headroom's own metrics ({@code headroom_admissions_total}, {@code
+ * headroom_settlements_total}); the per-request observation (its timer, tags and meter lookup) was
+ * a measurable part of their CPU. The gateway's paths are answered before any observation ({@code
+ * GatewayRoutes}) and counted in {@code headroom_gateway_requests_total}. The console and the rest
+ * of the API stay observed.
  */
 @Component
 class HotPathObservations implements ObservationPredicate {
     static final Set<String> HOT =
-            Set.of(
-                    "/api/v1/admissions",
-                    "/api/v1/usage",
-                    "/api/v1/usage:batch",
-                    "/v1/messages",
-                    "/v1/messages/count_tokens");
+            Set.of("/api/v1/admissions", "/api/v1/usage", "/api/v1/usage:batch");
 
     @Override
     public boolean test(String name, Observation.Context context) {

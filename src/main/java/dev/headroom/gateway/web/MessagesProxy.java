@@ -37,9 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -51,8 +49,9 @@ import tools.jackson.databind.node.ObjectNode;
  * bytes go out — the JSON body, or a stream's {@code message_stop} — so a crash never leaves a
  * served request unbilled; it is settled in process right after ({@link UsageJournal}). A client
  * that goes away mid-stream leaves the upstream call running to its final usage, which is settled.
+ * Its paths are routed by {@link GatewayRoutes}.
  */
-@RestController
+@Component
 public class MessagesProxy {
     private static final Logger log = LoggerFactory.getLogger(MessagesProxy.class);
     private static final String PRODUCT_HEADER = "x-headroom-product";
@@ -111,7 +110,6 @@ public class MessagesProxy {
             Instant at,
             String holdId) {}
 
-    @PostMapping("/v1/messages")
     public void messages(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Caller.OrgKey member = authenticate(request, response);
@@ -201,7 +199,6 @@ public class MessagesProxy {
         return json.writeValueAsBytes(message);
     }
 
-    @PostMapping("/v1/messages/count_tokens")
     public void countTokens(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Caller.OrgKey member = authenticate(request, response);
@@ -216,7 +213,6 @@ public class MessagesProxy {
     }
 
     /** The upstream's list; without an upstream that answers it, the models Headroom prices. */
-    @RequestMapping("/v1/models")
     public void models(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Caller.OrgKey member = authenticate(request, response);
@@ -259,7 +255,6 @@ public class MessagesProxy {
     }
 
     /** Any other path of the Messages API: Anthropic's not-found answer. */
-    @RequestMapping("/v1/**")
     public void notFound(HttpServletResponse response) throws IOException {
         error(
                 response,
