@@ -91,6 +91,11 @@ class GatewayBenchmark {
         // Without it the stand-in's long answers wait ~40 ms for delayed ACKs (Nagle's algorithm),
         // which would hide what the gateway adds to them.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK's server keeps at most 200 idle connections and closes each one past that as
+        // soon as it has answered; with every target's pool beside the others (64 and more each)
+        // the proxies' next requests met connections closed under them and were answered 502
+        // (BENCHMARKS.md, the whole command of 2026-12-06).
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
         HttpServer model = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         model.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         model.createContext(

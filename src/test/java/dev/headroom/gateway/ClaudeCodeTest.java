@@ -53,7 +53,8 @@ class ClaudeCodeTest extends IntegrationTest {
         Path home = Files.createTempDirectory("claude-home");
         Process process = start(key, prompt, home);
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+            // Still running (retrying, say): stopped, so that what it printed is asserted on.
+            process.destroyForcibly().waitFor();
         }
         return new Run(
                 process.exitValue(),
@@ -85,10 +86,13 @@ class ClaudeCodeTest extends IntegrationTest {
 
     record Member(OrgFixture org, String id, String key) {}
 
-    double denials() {
+    static final String REFUSED = "headroom_gateway_requests_total{outcome=\"refused\"}";
+
+    /** A counter's value as {@code /actuator/prometheus} shows it; 0 before its first count. */
+    double counter(String series) {
         java.util.regex.Matcher m =
                 java.util.regex.Pattern.compile(
-                                "(?m)^headroom_admissions_total\\{decision=\"DENIED\",reason=\"INCLUDED_EXHAUSTED\"\\} ([0-9.E+-]+)$")
+                                "(?m)^" + java.util.regex.Pattern.quote(series) + " ([0-9.E+-]+)$")
                         .matcher(operator().get("/actuator/prometheus").raw());
         return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
     }
@@ -143,6 +147,31 @@ class ClaudeCodeTest extends IntegrationTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
                 .as("shown at once, without retries")
                 .isLessThan(60);
+    }
+
+    /**
+     * EX-12 with the real client: a member whose key was revoked is told so after one call, where
+     * without {@code x-should-retry: false} Claude Code retries a 401 with growing pauses for
+     * minutes, printing nothing.
+     */
+    @Test
+    void EX12_aRevokedKeyIsShownAtOnceAfterOneRequest() throws Exception {
+        Member m = member();
+        Api.Response created =
+                m.org()
+                        .owner
+                        .post(m.org().path("/keys"), Map.of("role", "MEMBER", "memberId", m.id()));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(
+                        m.org()
+                                .owner
+                                .send("DELETE", m.org().path("/keys/" + created.text("id")), "")
+                                .status())
+                .isEqualTo(204);
+        double before = counter(REFUSED);
+        Run run = claude(created.text("key"), "say hi");
+        assertThat(run.out() + run.err()).contains("401").contains("This API key was revoked.");
+        assertThat(counter(REFUSED) - before).isEqualTo(1.0);
     }
 
     /**

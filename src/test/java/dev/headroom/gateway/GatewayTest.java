@@ -250,6 +250,8 @@ class GatewayTest extends IntegrationTest {
         assertThat(noKey.statusCode()).isEqualTo(401);
         assertThat(json(noKey.body()).at("/error/type").asString())
                 .isEqualTo("authentication_error");
+        // Refusals are final: SDKs and Claude Code show them instead of retrying.
+        assertThat(noKey.headers().firstValue("x-should-retry")).hasValue("false");
         HttpResponse<String> service =
                 post(
                         "/v1/messages",
@@ -267,6 +269,7 @@ class GatewayTest extends IntegrationTest {
         HttpResponse<String> other = post("/v1/complete", org.key(), "{}", "x");
         assertThat(other.statusCode()).isEqualTo(404);
         assertThat(json(other.body()).at("/error/type").asString()).isEqualTo("not_found_error");
+        assertThat(other.headers().firstValue("x-should-retry")).hasValue("false");
         assertThat(upstream.messages.get()).isEqualTo(before);
     }
 

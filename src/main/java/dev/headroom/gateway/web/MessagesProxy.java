@@ -286,7 +286,7 @@ public class MessagesProxy {
         String requestId =
                 call.holdId() != null
                         ? call.holdId()
-                        : answer.header("request-id").orElse(Ids.newId("gwreq"));
+                        : answer.header("request-id").orElseGet(() -> Ids.newId("gwreq"));
         response.setStatus(answer.status());
         copyHeaders(answer, response);
         String type = answer.header("content-type").orElse("");
@@ -579,7 +579,6 @@ public class MessagesProxy {
             long seconds = Duration.between(orgs.now(call.org()), denied.resumesAt()).toSeconds();
             response.setHeader("retry-after", Long.toString(Math.max(1, seconds + 1)));
         }
-        response.setHeader("x-should-retry", "false");
         error(response, 429, message, headroom);
     }
 
@@ -588,6 +587,11 @@ public class MessagesProxy {
             throws IOException {
         metrics.answeredByHeadroom(status);
         response.setStatus(status);
+        if (status < 500) {
+            // Final: the same request would be refused again. Without it Claude Code retries a 401
+            // (a revoked key) for minutes in silence; with it, it says why after one call.
+            response.setHeader("x-should-retry", "false");
+        }
         response.setContentType("application/json");
         json.writeValue(
                 response.getOutputStream(),
