@@ -294,8 +294,13 @@ public class UsageJournal implements SmartLifecycle {
     private void insert(List<UsageReport> reports) {
         if (reports.size() == 1) {
             insertOne(reports.getFirst());
-            return;
+        } else {
+            insertTogether(reports);
         }
+    }
+
+    /** The rows of a group in one statement, each column bound as an array. */
+    void insertTogether(List<UsageReport> reports) {
         int n = reports.size();
         String[] orgIds = new String[n];
         String[] requestIds = new String[n];

@@ -136,10 +136,7 @@ class GatewayBenchmark {
         String variantClasspath = System.getProperty("headroom.gateway.variant-classpath");
         String variantName = System.getProperty("headroom.gateway.variant-name", "variant");
         // -Dheadroom.gateway.targets decides which servers start at all, not only which run.
-        List<String> only =
-                List.of(System.getProperty("headroom.gateway.targets", "").split(",")).stream()
-                        .filter(name -> !name.isBlank())
-                        .toList();
+        List<String> only = names("headroom.gateway.targets");
         java.util.function.Predicate<String> wanted =
                 name -> name.equals("direct") || only.isEmpty() || only.contains(name);
         try (LoadBenchmark.Server headroom =
@@ -257,9 +254,8 @@ class GatewayBenchmark {
             phases.add(new Phase("cc-100k", ClaudeCodeSizedRequest.body(), 1));
             // A long answer: what the relay does per event, 300 times a request.
             phases.add(new Phase("long", BODY_STREAM_LONG, 1));
-            List<String> phaseNames =
-                    List.of(System.getProperty("headroom.gateway.phases", "").split(","));
-            if (!phaseNames.getFirst().isEmpty()) {
+            List<String> phaseNames = names("headroom.gateway.phases");
+            if (!phaseNames.isEmpty()) {
                 phases.removeIf(p -> !phaseNames.contains(p.name()));
             }
             // Every phase once unmeasured before any is measured: a server's JIT compiler still
@@ -500,6 +496,13 @@ class GatewayBenchmark {
      * failure of the stand-in's.
      */
     record Result(double rate, double p50, double p99, long errors, Map<String, Long> errorKinds) {}
+
+    /** The comma-separated names of a system property; none when it is unset. */
+    static List<String> names(String property) {
+        return List.of(System.getProperty(property, "").split(",")).stream()
+                .filter(name -> !name.isBlank())
+                .toList();
+    }
 
     /** The value below which {@code q} of the sorted samples lie. */
     static long percentile(long[] sorted, double q) {

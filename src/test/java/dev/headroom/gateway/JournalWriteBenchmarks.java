@@ -7,10 +7,10 @@ import dev.headroom.pricing.TokenUsage;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -93,35 +93,10 @@ public class JournalWriteBenchmarks {
         journal.write(next());
     }
 
+    /** The same row as a group's statement writes it, as every row was written before. */
     @Benchmark
-    public int asArraysBefore() {
-        UsageReport r = next();
-        TokenUsage u = r.usage();
-        return jdbc.sql(
-                        """
-                        insert into gateway_usage_journal (org_id, request_id, member_id, product,
-                          model, occurred_at, input_tokens, output_tokens, cache_write_5m_tokens,
-                          cache_write_1h_tokens, cache_read_tokens, web_search_requests, recorded_at)
-                        select r.*, ? from unnest(?::text[], ?::text[], ?::text[], ?::text[],
-                          ?::text[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[],
-                          ?::bigint[], ?::bigint[], ?::bigint[]) as r
-                        on conflict (org_id, request_id) do nothing
-                        """)
-                .params(
-                        Timestamp.from(Instant.now()),
-                        new String[] {r.orgId()},
-                        new String[] {r.requestId()},
-                        new String[] {r.memberId()},
-                        new String[] {r.product()},
-                        new String[] {r.model()},
-                        new Timestamp[] {Timestamp.from(r.timestamp())},
-                        new long[] {u.inputTokens()},
-                        new long[] {u.outputTokens()},
-                        new long[] {u.cacheWrite5mTokens()},
-                        new long[] {u.cacheWrite1hTokens()},
-                        new long[] {u.cacheReadTokens()},
-                        new long[] {u.webSearchRequests()})
-                .update();
+    public void asArraysBefore() {
+        journal.insertTogether(List.of(next()));
     }
 
     /** The floor: the same row through a bare prepared statement, no Spring, no conversions. */

@@ -9,7 +9,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -89,13 +88,8 @@ class GatewayRoutes implements Filter {
         }
         String type = response.getContentType();
         if (type != null && type.startsWith("text/event-stream")) {
-            String event =
-                    "event: error\ndata: "
-                            + json.writeValueAsString(
-                                    AnthropicErrors.body("api_error", message, null))
-                            + "\n\n";
             try {
-                response.getOutputStream().write(event.getBytes(StandardCharsets.UTF_8));
+                response.getOutputStream().write(MessagesProxy.errorEvent(json, message));
                 response.flushBuffer();
             } catch (IOException gone) {
                 // The member has gone too: nothing is left to tell.

@@ -344,15 +344,8 @@ public class MessagesProxy {
             // The upstream dropped mid-stream: what it reported so far is charged below, and the
             // member is told in the stream's own error event instead of a cut-off half event.
             log.warn("The upstream dropped request {} mid-stream.", requestId);
-            String lost =
-                    "event: error\ndata: "
-                            + json.writeValueAsString(
-                                    AnthropicErrors.body(
-                                            "api_error",
-                                            "The upstream connection was lost mid-stream.",
-                                            null))
-                            + "\n\n";
-            client.write(o -> o.write(lost.getBytes(StandardCharsets.UTF_8)));
+            byte[] lost = errorEvent(json, "The upstream connection was lost mid-stream.");
+            client.write(o -> o.write(lost));
         }
         client.flush();
         if (!settled) {
@@ -379,6 +372,14 @@ public class MessagesProxy {
         if (parsed != null) {
             used.update(start ? parsed.path("message").get("usage") : parsed.get("usage"));
         }
+    }
+
+    /** An {@code api_error} as the stream's own {@code error} event, which ends it. */
+    static byte[] errorEvent(ObjectMapper json, String message) {
+        return ("event: error\ndata: "
+                        + json.writeValueAsString(AnthropicErrors.body("api_error", message, null))
+                        + "\n\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Bytes for the client, written to its stream. */
