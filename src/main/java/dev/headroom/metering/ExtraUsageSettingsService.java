@@ -4,6 +4,7 @@ import dev.headroom.audit.AuditLog;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.Money;
 import dev.headroom.core.StateChanges;
+import dev.headroom.core.db.RoundTrip;
 import dev.headroom.credits.BalanceLedger;
 import dev.headroom.credits.Payments;
 import dev.headroom.metering.holds.HoldStore;
@@ -82,16 +83,19 @@ public class ExtraUsageSettingsService {
                 .orElse(ExtraUsageSettings.DEFAULT);
     }
 
-    /** The settings of each of {@code orgIds}, in one query (a settlement group of many orgs). */
-    public Map<String, ExtraUsageSettings> getAll(Collection<String> orgIds) {
-        Map<String, ExtraUsageSettings> found = new HashMap<>();
-        orgIds.forEach(id -> found.put(id, ExtraUsageSettings.DEFAULT));
-        jdbc.sql("select * from extra_usage_settings where org_id = any(?)")
-                .param(orgIds.toArray(String[]::new))
-                .query(rs -> {
-                    found.put(rs.getString("org_id"), settings(rs));
-                });
-        return found;
+    /** The query of the settings of each of {@code orgIds} (a settlement group of many orgs). */
+    public RoundTrip.Query<Map<String, ExtraUsageSettings>> ofOrgs(Collection<String> orgIds) {
+        return new RoundTrip.Query<>(
+                "select * from extra_usage_settings where org_id = any(?)",
+                rs -> {
+                    Map<String, ExtraUsageSettings> found = new HashMap<>();
+                    orgIds.forEach(id -> found.put(id, ExtraUsageSettings.DEFAULT));
+                    while (rs.next()) {
+                        found.put(rs.getString("org_id"), settings(rs));
+                    }
+                    return found;
+                },
+                (Object) orgIds.toArray(String[]::new));
     }
 
     private static ExtraUsageSettings settings(ResultSet rs) throws SQLException {

@@ -6,9 +6,11 @@ import dev.headroom.core.Ids;
 import dev.headroom.core.StateChanges;
 import dev.headroom.core.Text;
 import dev.headroom.core.db.OrgKeys;
+import dev.headroom.core.db.RoundTrip;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -275,19 +277,26 @@ public class MemberService {
     }
 
     /**
-     * Locks the members named, of any number of orgs, in one statement and in one order — org, then
-     * member id — so that two settling transactions never wait for each other in a cycle. Members
-     * who have left are included: their late usage is the settlement's to judge.
+     * The query that locks the members named, of any number of orgs, in one statement and in one
+     * order — org, then member id — so that two settling transactions never wait for each other in
+     * a cycle. Members who have left are included: their late usage is the settlement's to judge.
      */
-    public List<Member> lockAll(SortedMap<String, ? extends SortedSet<String>> memberIdsByOrg) {
+    public RoundTrip.Query<List<Member>> locking(
+            SortedMap<String, ? extends SortedSet<String>> memberIdsByOrg) {
         OrgKeys members = OrgKeys.of(memberIdsByOrg);
-        return jdbc.sql(
-                        "select m.* from member m join unnest(?::text[], ?::text[]) as k(org_id, id)"
-                                + " on m.org_id = k.org_id and m.id = k.id"
-                                + " order by m.org_id, m.id for no key update of m")
-                .params(members.orgIds(), members.keys())
-                .query((rs, n) -> OrgRows.member(rs))
-                .list();
+        return new RoundTrip.Query<>(
+                "select m.* from member m join unnest(?::text[], ?::text[]) as k(org_id, id)"
+                        + " on m.org_id = k.org_id and m.id = k.id"
+                        + " order by m.org_id, m.id for no key update of m",
+                rs -> {
+                    List<Member> locked = new ArrayList<>();
+                    while (rs.next()) {
+                        locked.add(OrgRows.member(rs));
+                    }
+                    return locked;
+                },
+                members.orgIds(),
+                members.keys());
     }
 
     /**

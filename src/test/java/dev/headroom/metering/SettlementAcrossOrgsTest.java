@@ -388,6 +388,61 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
     }
 
     /**
+     * Issue 15: a group's reads go to PostgreSQL in one round trip, the member lock first. A
+     * settlement that waited for that lock must read the windows as the lock's holder left them —
+     * here another node, which used up the member's 20-cent session window meanwhile — not as they
+     * were when the round trip began: else the report would be included a second time and the
+     * window's usage overwritten (XU-17).
+     */
+    @Test
+    void XU17_aSettlementThatWaitedForAMemberLockReadsWhatTheHolderCommitted() throws Exception {
+        Tenant t = laneMates(1).getFirst();
+        try (Connection other = dataSource.getConnection();
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement s =
+                    other.prepareStatement(
+                            "select 1 from member where org_id = ? and id = ? for update")) {
+                s.setString(1, t.org().id);
+                s.setString(2, t.a());
+                s.executeQuery();
+            }
+            Future<Api.Response> waiting =
+                    threads.submit(() ->
+                            t.org()
+                                    .service
+                                    .post("/api/v1/usage", cents(t.org(), t.a(), "late", 5)));
+            awaitTrue(() ->
+                    waiting.isDone()
+                            || jdbc.queryForObject(
+                                            "select count(*) from pg_locks where not granted",
+                                            Integer.class)
+                                    > 0);
+            try (PreparedStatement s =
+                    other.prepareStatement(
+                            "insert into usage_window (org_id, member_id, window_name, started_at,"
+                                    + " used_nanos) values (?, ?, 'session', ?, 200000000)")) {
+                s.setString(1, t.org().id);
+                s.setString(2, t.a());
+                s.setTimestamp(3, java.sql.Timestamp.from(T0.minusSeconds(60)));
+                s.executeUpdate();
+            }
+            assertThat(waiting.isDone()).as("the settlement waits for the lock").isFalse();
+            other.commit();
+            assertThat(waiting.get().status()).isEqualTo(200);
+        }
+        assertThat(t.org().usageOf(t.a()).text("mtdSpend")).isEqualTo("0.05");
+        assertThat(
+                        jdbc.queryForObject(
+                                "select used_nanos from usage_window where org_id = ?"
+                                        + " and member_id = ? and window_name = 'session'",
+                                Long.class,
+                                t.org().id,
+                                t.a()))
+                .isEqualTo(200_000_000L);
+    }
+
+    /**
      * Makes {@code calls} while {@code holder}'s settlement holds their lane: all of them queue,
      * then go as one group once the holder's member row is let go.
      */

@@ -4,6 +4,7 @@ import dev.headroom.audit.AuditLog;
 import dev.headroom.core.Amounts;
 import dev.headroom.core.ApiException;
 import dev.headroom.core.StateChanges;
+import dev.headroom.core.db.RoundTrip;
 import dev.headroom.metering.rules.WindowAllowance;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.OrgCreated;
@@ -72,28 +73,31 @@ public class IncludedAllowances {
     }
 
     /**
-     * The windows of every seat type of each of {@code orgIds}, in one query (a settlement group);
-     * a seat type without windows maps to none.
+     * The query of the windows of every seat type of each of {@code orgIds} (a settlement group); a
+     * seat type without windows maps to none.
      */
-    public Map<String, Map<SeatType, List<WindowAllowance>>> forOrgs(Collection<String> orgIds) {
-        Map<String, Map<SeatType, List<WindowAllowance>>> found = new HashMap<>();
-        orgIds.forEach(id -> found.put(id, new EnumMap<>(SeatType.class)));
-        jdbc.sql(
-                        "select org_id, seat_type, window_name, duration_seconds, allowance_nanos"
-                                + " from included_allowance where org_id = any(?)"
-                                + " order by org_id, seat_type, position")
-                .param(orgIds.toArray(String[]::new))
-                .query(rs -> {
-                    found.get(rs.getString(1))
-                            .computeIfAbsent(
-                                    SeatType.valueOf(rs.getString(2)), s -> new ArrayList<>())
-                            .add(
-                                    new WindowAllowance(
-                                            rs.getString(3),
-                                            Duration.ofSeconds(rs.getLong(4)),
-                                            rs.getLong(5)));
-                });
-        return found;
+    public RoundTrip.Query<Map<String, Map<SeatType, List<WindowAllowance>>>> ofOrgs(
+            Collection<String> orgIds) {
+        return new RoundTrip.Query<>(
+                "select org_id, seat_type, window_name, duration_seconds, allowance_nanos"
+                        + " from included_allowance where org_id = any(?)"
+                        + " order by org_id, seat_type, position",
+                rs -> {
+                    Map<String, Map<SeatType, List<WindowAllowance>>> found = new HashMap<>();
+                    orgIds.forEach(id -> found.put(id, new EnumMap<>(SeatType.class)));
+                    while (rs.next()) {
+                        found.get(rs.getString(1))
+                                .computeIfAbsent(
+                                        SeatType.valueOf(rs.getString(2)), s -> new ArrayList<>())
+                                .add(
+                                        new WindowAllowance(
+                                                rs.getString(3),
+                                                Duration.ofSeconds(rs.getLong(4)),
+                                                rs.getLong(5)));
+                    }
+                    return found;
+                },
+                (Object) orgIds.toArray(String[]::new));
     }
 
     /** Replaces a seat type's windows; members' running windows keep their start and usage. */

@@ -1,5 +1,6 @@
 package dev.headroom.metering.settlement;
 
+import dev.headroom.core.db.RoundTrip;
 import dev.headroom.metering.ExtraUsageSettingsService;
 import dev.headroom.metering.allowances.IncludedAllowances;
 import dev.headroom.metering.rules.ExtraUsageSettings;
@@ -13,19 +14,22 @@ import dev.headroom.organization.MemberService;
 import dev.headroom.organization.Org;
 import dev.headroom.organization.Plan;
 import dev.headroom.organization.SeatType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * What a settling transaction reads for the {@link SettlementPlan}s of a group, one statement per
- * table for all of its orgs (issue 15): their settings and allowances, the reports' members —
- * locked in one order, org then member id, so two groups never deadlock — their windows and, when
- * asked, the stored events of the reports' request ids.
+ * table for all of its orgs and all of them in one round trip (issue 15): the reports' members —
+ * locked in one order, org then member id, so two groups never deadlock — then their settings and
+ * allowances, their windows and, when asked, the stored events of the reports' request ids.
  */
 @Component
 public class SettlementReads {
@@ -34,18 +38,21 @@ public class SettlementReads {
     private final UsageEvents events;
     private final UsageStore usage;
     private final IncludedAllowances allowances;
+    private final JdbcTemplate jdbc;
 
     public SettlementReads(
             ExtraUsageSettingsService settings,
             MemberService members,
             UsageEvents events,
             UsageStore usage,
-            IncludedAllowances allowances) {
+            IncludedAllowances allowances,
+            JdbcTemplate jdbc) {
         this.settings = settings;
         this.members = members;
         this.events = events;
         this.usage = usage;
         this.allowances = allowances;
+        this.jdbc = jdbc;
     }
 
     /** The reports of one org in a group. */
@@ -68,33 +75,51 @@ public class SettlementReads {
             requestIds.put(
                     o.org().id(), o.reports().stream().map(r -> r.report().requestId()).toList());
         }
-        Map<String, ExtraUsageSettings> settingsByOrg = settings.getAll(byOrg.keySet());
-        Map<String, Map<String, Member>> locked = new HashMap<>();
-        byOrg.keySet().forEach(id -> locked.put(id, new HashMap<>()));
-        members.lockAll(memberIds).forEach(m -> locked.get(m.orgId()).put(m.id(), m));
-        Map<String, Map<SeatType, List<WindowAllowance>>> bySeat =
-                allowances.forOrgs(byOrg.keySet());
         SortedMap<String, TreeSet<String>> withWindows = new TreeMap<>();
         byOrg.forEach((orgId, o) -> {
             if (o.org().plan() != Plan.ENTERPRISE_USAGE) {
-                withWindows.put(orgId, new TreeSet<>(locked.get(orgId).keySet()));
+                withWindows.put(orgId, memberIds.get(orgId));
             }
         });
-        Map<String, Map<String, Map<String, WindowUsage>>> windows = usage.windows(withWindows);
-        Map<String, Map<String, StoredEvent>> stored =
-                lookUpStored ? events.find(requestIds) : Map.of();
+        // The lock first: the queries after it, statements of their own, see what it waited for.
+        RoundTrip.Query<List<Member>> lock = members.locking(memberIds);
+        RoundTrip.Query<Map<String, ExtraUsageSettings>> settingsByOrg =
+                settings.ofOrgs(byOrg.keySet());
+        RoundTrip.Query<Map<String, Map<SeatType, List<WindowAllowance>>>> bySeat =
+                allowances.ofOrgs(byOrg.keySet());
+        RoundTrip.Query<Map<String, Map<String, Map<String, WindowUsage>>>> windows =
+                usage.windowsOf(withWindows);
+        List<RoundTrip.Query<?>> queries =
+                new ArrayList<>(List.of(lock, settingsByOrg, bySeat, windows));
+        Optional<RoundTrip.Query<Map<String, Map<String, StoredEvent>>>> stored =
+                lookUpStored ? Optional.of(events.stored(requestIds)) : Optional.empty();
+        stored.ifPresent(queries::add);
+        RoundTrip.run(jdbc, queries);
+        Map<String, Map<String, Member>> locked = new HashMap<>();
+        byOrg.keySet().forEach(id -> locked.put(id, new HashMap<>()));
+        lock.result().forEach(m -> locked.get(m.orgId()).put(m.id(), m));
         SortedMap<String, SettlementPlan.Inputs> inputs = new TreeMap<>();
-        byOrg.forEach((orgId, o) ->
-                inputs.put(
-                        orgId,
-                        new SettlementPlan.Inputs(
-                                o.org(),
-                                o.reports(),
-                                locked.get(orgId),
-                                settingsByOrg.get(orgId),
-                                stored.getOrDefault(orgId, Map.of()),
-                                windows.getOrDefault(orgId, Map.of()),
-                                bySeat.get(orgId))));
+        byOrg.forEach((orgId, o) -> {
+            Map<String, Map<String, WindowUsage>> ofMembers = new HashMap<>();
+            windows.result()
+                    .getOrDefault(orgId, Map.of())
+                    .forEach((memberId, ofMember) -> {
+                        if (locked.get(orgId).containsKey(memberId)) {
+                            ofMembers.put(memberId, ofMember);
+                        }
+                    });
+            inputs.put(
+                    orgId,
+                    new SettlementPlan.Inputs(
+                            o.org(),
+                            o.reports(),
+                            locked.get(orgId),
+                            settingsByOrg.result().get(orgId),
+                            stored.map(q -> q.result().getOrDefault(orgId, Map.of()))
+                                    .orElse(Map.of()),
+                            ofMembers,
+                            bySeat.result().get(orgId)));
+        });
         return inputs;
     }
 }

@@ -20,19 +20,19 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies a {@link SettlementPlan} in the caller's transaction, one statement per table where it
- * can: events, daily sums, windows, member and org spend, the Team balance's debits (and a reload
- * that a crossing starts, XU-6). Spend that reached a cap is announced for the alerts (EX-8).
+ * Applies a {@link SettlementPlan} in the caller's transaction: events, daily sums, windows, member
+ * and org spend in one statement ({@link GroupWrite}), the Team balance's debits (and a reload that
+ * a crossing starts, XU-6). Spend that reached a cap is announced for the alerts (EX-8).
  */
 @Component
 public class SettlementWriter {
-    private final UsageEvents events;
-    private final UsageStore usage;
+    private final GroupWrite rows;
     private final BalanceLedger ledger;
     private final AutoReloads autoReloads;
     private final StateChanges changes;
@@ -42,8 +42,7 @@ public class SettlementWriter {
     private final MeteringMetrics metrics;
 
     public SettlementWriter(
-            UsageEvents events,
-            UsageStore usage,
+            GroupWrite rows,
             BalanceLedger ledger,
             AutoReloads autoReloads,
             StateChanges changes,
@@ -53,8 +52,7 @@ public class SettlementWriter {
             MeteringMetrics metrics) {
         this.holds = holds;
         this.metrics = metrics;
-        this.events = events;
-        this.usage = usage;
+        this.rows = rows;
         this.ledger = ledger;
         this.autoReloads = autoReloads;
         this.changes = changes;
@@ -63,9 +61,9 @@ public class SettlementWriter {
     }
 
     /**
-     * Writes the plans of a group, one statement per table for all of its orgs (issue 15), in org
-     * id order. Answers {@code false}, having written nothing else, when one of the request ids was
-     * stored before: the caller rolls back and plans again with the stored rows.
+     * Writes the plans of a group, in org id order, its usage rows in one statement for all of its
+     * orgs (issue 15). Answers {@code false}, having written nothing else, when one of the request
+     * ids was stored before: the caller rolls back and plans again with the stored rows.
      */
     public boolean apply(List<PlannedOrg> group) {
         List<PlannedOrg> writing =
@@ -76,21 +74,20 @@ public class SettlementWriter {
         // Told when the transaction ends; on commit, with the figures its writes returned.
         Map<String, Settled> settled = new HashMap<>();
         writing.forEach(o -> tellStateChanged(o, settled));
-        if (!events.insertAll(writing)) {
+        Optional<GroupWrite.Written> written = rows.apply(writing);
+        if (written.isEmpty()) {
             return false;
         }
         writing.stream()
                 .filter(o -> o.inputs().settings().strict())
                 .forEach(o -> releaseHolds(o.org(), o.plan().events()));
-        usage.addDaily(writing);
-        usage.saveWindows(writing);
-        Map<String, Map<MemberPeriod, Long>> memberAfter = usage.addMemberSpend(writing);
-        UsageStore.OrgSpendAfter spent = usage.addOrgSpend(writing);
-        Map<String, Map<String, Long>> orgAfter = spent.extra();
+        Map<String, Map<MemberPeriod, Long>> memberAfter = written.get().memberExtra();
+        Map<String, Map<String, Long>> orgAfter = written.get().orgExtra();
         for (PlannedOrg o : writing) {
             Map<MemberPeriod, Long> membersAfter = memberAfter.get(o.orgId());
             Map<String, Long> orgPeriodsAfter = orgAfter.get(o.orgId());
-            settled.put(o.orgId(), Settled.of(o, spent.xid(), membersAfter, orgPeriodsAfter));
+            settled.put(
+                    o.orgId(), Settled.of(o, written.get().xid(), membersAfter, orgPeriodsAfter));
             announceSpend(o, membersAfter, orgPeriodsAfter);
             if (o.org().plan() == Plan.TEAM && !o.plan().debits().isEmpty()) {
                 debit(o.org(), o.plan(), o.now());
