@@ -58,6 +58,8 @@ class KeysPage {
             String id,
             String name,
             KeyRole role,
+            // What a member's key acts as when the member now ranks below its role, else null.
+            Role actsAs,
             String member,
             String created,
             String lastUsed,
@@ -69,9 +71,9 @@ class KeysPage {
         requireOwner(viewer);
         String orgId = viewer.org().id();
         List<Member> present = members.search(orgId, null, false, 10_000, 0);
-        Map<String, String> names =
+        Map<String, Member> everyone =
                 members.search(orgId, null, true, 10_000, 0).stream()
-                        .collect(Collectors.toMap(Member::id, Member::name));
+                        .collect(Collectors.toMap(Member::id, m -> m));
         Instant now = clock.instant();
         model.addAttribute(
                 "rows",
@@ -81,9 +83,12 @@ class KeysPage {
                                         k.id(),
                                         k.name() == null ? "" : k.name(),
                                         k.role(),
+                                        actsAs(k.role(), everyone.get(k.memberId())),
                                         k.memberId() == null
                                                 ? "—"
-                                                : names.getOrDefault(k.memberId(), k.memberId()),
+                                                : everyone.containsKey(k.memberId())
+                                                        ? everyone.get(k.memberId()).name()
+                                                        : k.memberId(),
                                         viewer.time(k.createdAt()),
                                         k.lastUsedAt() == null
                                                 ? "Never"
@@ -163,5 +168,14 @@ class KeysPage {
 
     private static void requireOwner(Viewer viewer) {
         viewer.caller().requireRole(viewer.org().id(), Role.OWNER);
+    }
+
+    /** Lower than the key's own role when its member ranks below it now (EX-12), else null. */
+    private static Role actsAs(KeyRole role, Member member) {
+        if (member == null) {
+            return null;
+        }
+        Role acting = role.actingAs(member.role());
+        return acting.atLeast(role.asRole()) ? null : acting;
     }
 }

@@ -136,16 +136,9 @@ public sealed interface Caller {
             }
         }
 
-        /**
-         * The key's own role, lowered to its member's current one (EX-12). An owner key of the
-         * primary owner acts as the primary owner, so they can hand the role over through the API.
-         */
+        /** The key's own role, lowered to its member's current one ({@link KeyRole#actingAs}). */
         public Role actingRole() {
-            if (memberRole == null) {
-                return role.asRole();
-            }
-            Role ceiling = role == KeyRole.OWNER ? Role.PRIMARY_OWNER : role.asRole();
-            return Role.lower(ceiling, memberRole);
+            return memberRole == null ? role.asRole() : role.actingAs(memberRole);
         }
     }
 

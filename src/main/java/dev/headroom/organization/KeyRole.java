@@ -21,4 +21,14 @@ public enum KeyRole {
             case SERVICE, MEMBER -> Role.MEMBER;
         };
     }
+
+    /**
+     * What a key of this role acts as for a member whose role is now {@code memberRole}: its own
+     * role, lowered to the member's (EX-12). An owner key of the primary owner acts as the primary
+     * owner, so they can hand the role over through the API.
+     */
+    public Role actingAs(Role memberRole) {
+        Role ceiling = this == OWNER ? Role.PRIMARY_OWNER : asRole();
+        return Role.lower(ceiling, memberRole);
+    }
 }

@@ -11,6 +11,7 @@ import dev.headroom.support.Api;
 import dev.headroom.support.Scenario.OrgFixture;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -170,5 +171,31 @@ class TrustConsoleBrowserTest extends BrowserTest {
                 .hasCount(0);
         Browser.screenshot(page, "api-keys");
         assertThat(org.owner.get(org.path("/audit-log")).raw()).contains("api_key.revoke");
+
+        // A key whose member was demoted since keeps its own role in the list, and says what it
+        // acts as now, as the API's refusals do.
+        String bart = org.member("STANDARD", "ADMIN");
+        assertThat(
+                        org.owner
+                                .post(
+                                        org.path("/keys"),
+                                        Map.of(
+                                                "name",
+                                                "Bart's admin key",
+                                                "role",
+                                                "ADMIN",
+                                                "memberId",
+                                                bart))
+                                .status())
+                .isEqualTo(201);
+        page.reload();
+        Locator bartRow =
+                page.locator("tr", new Page.LocatorOptions().setHasText("Bart's admin key"));
+        assertThat(bartRow.locator("td").nth(1)).hasText("ADMIN");
+        assertThat(org.owner.patch(org.path("/members/" + bart), Map.of("role", "MEMBER")).status())
+                .isEqualTo(200);
+        page.reload();
+        assertThat(bartRow.locator("td").nth(1))
+                .hasText("ADMIN acts as MEMBER (its member’s role now)");
     }
 }
