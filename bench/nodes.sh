@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 15's benchmark: the hot path on an external PostgreSQL (its own server, default settings,
 # fsync on) with one Headroom node and with three, against the HTTP floor, pgbench's naive
-# settlement on the same PostgreSQL and the Redis Lua baseline. Writes target/bench/nodes.txt.
+# settlement on the same PostgreSQL and the Redis Lua baseline; the single node's floor and single
+# settlements again driven by wrk. Writes target/bench/nodes.txt.
 # CLIENTS (default 32) and SECONDS_PER_PHASE (default 15) tune it; PG_BIN points at PostgreSQL's
 # programs (initdb, pg_ctl, pgbench; Debian's postgresql package puts them in /usr/lib/postgresql/*/bin).
 set -euo pipefail
@@ -15,6 +16,10 @@ if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/pgbench" ]; then
   $SUDO service postgresql stop >/dev/null 2>&1 || true
   pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 fi
+# wrk drives the single-node phases a second time with clients that cost little (WrkLoad).
+if [ ! -x /usr/bin/wrk ]; then
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null
+fi
 if [ ! -x /usr/bin/redis-server ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq redis-server >/dev/null
   $SUDO service redis-server stop >/dev/null 2>&1 || true
@@ -22,5 +27,5 @@ fi
 # initdb refuses to run as root: as root, the benchmark runs PostgreSQL as the user "postgres"
 # (Debian's package makes it).
 ./mvnw -B -q -ntp test -Dtest=NodesLoadBenchmark -Dheadroom.load.clients="${CLIENTS:-32}" -Dheadroom.load.seconds="${SECONDS_PER_PHASE:-15}" \
-  -Dheadroom.load.pg-bin="$pg_bin" -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true
+  -Dheadroom.load.pg-bin="$pg_bin" -Dheadroom.load.wrk=true -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true
 cat target/bench/nodes.txt

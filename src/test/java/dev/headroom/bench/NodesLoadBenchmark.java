@@ -170,6 +170,7 @@ class NodesLoadBenchmark {
                                 + ", 100 orgs "
                                 + LoadBenchmark.ratio(phases.get(4), manyNaive));
             }
+            wrkRatios(one, hotNaive, manyNaive).ifPresent(out::add);
         }
         if (!Boolean.getBoolean("headroom.load.one-node-only")) {
             out.addAll(LoadBenchmark.redisBaseline(ids));
@@ -178,6 +179,23 @@ class NodesLoadBenchmark {
         Files.createDirectories(result.getParent());
         Files.write(result, out);
         out.forEach(System.out::println);
+    }
+
+    /** The single settlements {@link WrkLoad} drove against pgbench's, when it ran. */
+    private static java.util.Optional<String> wrkRatios(
+            List<String> phases, String hotNaive, String manyNaive) {
+        java.util.Optional<String> hot =
+                phases.stream().filter(p -> p.contains("wrk: POST /usage, 1 org")).findFirst();
+        java.util.Optional<String> many =
+                phases.stream().filter(p -> p.contains("wrk: POST /usage, 100 orgs")).findFirst();
+        if (hot.isEmpty() && many.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                "1 node, wrk: single settlements / pgbench naive: 1 org "
+                        + hot.map(h -> LoadBenchmark.ratio(h, hotNaive)).orElse("?")
+                        + ", 100 orgs "
+                        + many.map(m -> LoadBenchmark.ratio(m, manyNaive)).orElse("?"));
     }
 
     private static String label(String phase) {
@@ -198,37 +216,68 @@ class NodesLoadBenchmark {
             LoadBenchmark.warmUp(http, base, new Api(base, LoadBenchmark.OPERATOR), ids);
         }
         int n = bases.size();
-        return List.of(
-                LoadBenchmark.run(
-                        label + ": HTTP floor: GET /ping",
-                        http,
-                        i -> LoadBenchmark.get(bases.get(i % n) + "/ping")),
-                LoadBenchmark.run(
-                        label + ": admissions, 1 org x 1,000",
-                        http,
-                        i -> LoadBenchmark.admission(bases.get(i % n), hot, i / n)),
-                LoadBenchmark.run(
-                        label + ": admissions, 100 orgs x 10",
-                        http,
-                        i ->
-                                LoadBenchmark.admission(
-                                        bases.get(i % n), many.get((i / n) % 100), i / n / 100)),
-                LoadBenchmark.run(
-                        label + ": POST /usage, 1 org x 1,000",
-                        http,
-                        i ->
-                                LoadBenchmark.usage(
-                                        bases.get(i % n), hot, ids.incrementAndGet(), i / n, 1)),
-                LoadBenchmark.run(
-                        label + ": POST /usage, 100 orgs x 10",
-                        http,
-                        i -> LoadBenchmark.overOrgs(bases.get(i % n), many, ids, i / n, 1)),
-                LoadBenchmark.run(
-                        label + ": POST /usage:batch of 100, 100 orgs (per event)",
-                        http,
-                        i ->
-                                LoadBenchmark.overOrgs(
-                                        bases.get(i % n), many, ids, i / n, LoadBenchmark.BATCH)));
+        List<String> phases = new ArrayList<>();
+        phases.addAll(
+                List.of(
+                        LoadBenchmark.run(
+                                label + ": HTTP floor: GET /ping",
+                                http,
+                                i -> LoadBenchmark.get(bases.get(i % n) + "/ping")),
+                        LoadBenchmark.run(
+                                label + ": admissions, 1 org x 1,000",
+                                http,
+                                i -> LoadBenchmark.admission(bases.get(i % n), hot, i / n)),
+                        LoadBenchmark.run(
+                                label + ": admissions, 100 orgs x 10",
+                                http,
+                                i ->
+                                        LoadBenchmark.admission(
+                                                bases.get(i % n),
+                                                many.get((i / n) % 100),
+                                                i / n / 100)),
+                        LoadBenchmark.run(
+                                label + ": POST /usage, 1 org x 1,000",
+                                http,
+                                i ->
+                                        LoadBenchmark.usage(
+                                                bases.get(i % n),
+                                                hot,
+                                                ids.incrementAndGet(),
+                                                i / n,
+                                                1)),
+                        LoadBenchmark.run(
+                                label + ": POST /usage, 100 orgs x 10",
+                                http,
+                                i -> LoadBenchmark.overOrgs(bases.get(i % n), many, ids, i / n, 1)),
+                        LoadBenchmark.run(
+                                label + ": POST /usage:batch of 100, 100 orgs (per event)",
+                                http,
+                                i ->
+                                        LoadBenchmark.overOrgs(
+                                                bases.get(i % n),
+                                                many,
+                                                ids,
+                                                i / n,
+                                                LoadBenchmark.BATCH))));
+        String only = System.getProperty("headroom.load.only", "");
+        if (n == 1 && Boolean.getBoolean("headroom.load.wrk") && WrkLoad.available()) {
+            phases.add(WrkLoad.floor(label + ", wrk: HTTP floor: GET /ping", bases.getFirst()));
+            if ("POST /usage, 1 org".contains(only) || only.isEmpty()) {
+                phases.add(
+                        WrkLoad.usage(
+                                label + ", wrk: POST /usage, 1 org x 1,000",
+                                bases.getFirst(),
+                                List.of(hot)));
+            }
+            if ("POST /usage, 100 orgs".contains(only) || only.isEmpty()) {
+                phases.add(
+                        WrkLoad.usage(
+                                label + ", wrk: POST /usage, 100 orgs x 10",
+                                bases.getFirst(),
+                                many));
+            }
+        }
+        return phases;
     }
 
     /**
