@@ -399,25 +399,7 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
         Tenant t = laneMates(1).getFirst();
         try (Connection other = dataSource.getConnection();
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement s =
-                    other.prepareStatement(
-                            "select 1 from member where org_id = ? and id = ? for update")) {
-                s.setString(1, t.org().id);
-                s.setString(2, t.a());
-                s.executeQuery();
-            }
-            Future<Api.Response> waiting =
-                    threads.submit(() ->
-                            t.org()
-                                    .service
-                                    .post("/api/v1/usage", cents(t.org(), t.a(), "late", 5)));
-            awaitTrue(() ->
-                    waiting.isDone()
-                            || jdbc.queryForObject(
-                                            "select count(*) from pg_locks where not granted",
-                                            Integer.class)
-                                    > 0);
+            Future<Api.Response> waiting = reportBehindLockOfA(other, threads, t, "late");
             try (PreparedStatement s =
                     other.prepareStatement(
                             "insert into usage_window (org_id, member_id, window_name, started_at,"
@@ -449,29 +431,9 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
     private List<Api.Response> behindHeldLane(Tenant holder, List<Call> calls) throws Exception {
         try (Connection lock = dataSource.getConnection();
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement s =
-                    lock.prepareStatement(
-                            "select 1 from member where org_id = ? and id = ? for update")) {
-                s.setString(1, holder.org().id);
-                s.setString(2, holder.a());
-                s.executeQuery();
-            }
-            Future<Api.Response> held =
-                    threads.submit(() ->
-                            holder.org()
-                                    .service
-                                    .post(
-                                            "/api/v1/usage",
-                                            cents(holder.org(), holder.a(), "h", 5)));
-            String lane = holder.org().id;
             // The holder's settlement holds the lane once its transaction waits for the row lock.
-            awaitTrue(() ->
-                    held.isDone()
-                            || jdbc.queryForObject(
-                                            "select count(*) from pg_locks where not granted",
-                                            Integer.class)
-                                    > 0);
+            Future<Api.Response> held = reportBehindLockOfA(lock, threads, holder, "h");
+            String lane = holder.org().id;
             List<Future<Api.Response>> pending = new ArrayList<>();
             for (Call call : calls) {
                 pending.add(
@@ -487,6 +449,32 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
             }
             return answers;
         }
+    }
+
+    /**
+     * Locks {@code t}'s member a's row in {@code lock}'s transaction, then sends a 5-cent report of
+     * a's with {@code requestId}; returns once its settlement waits for that lock (or answered).
+     */
+    private Future<Api.Response> reportBehindLockOfA(
+            Connection lock, ExecutorService threads, Tenant t, String requestId) throws Exception {
+        lock.setAutoCommit(false);
+        try (PreparedStatement s =
+                lock.prepareStatement(
+                        "select 1 from member where org_id = ? and id = ? for update")) {
+            s.setString(1, t.org().id);
+            s.setString(2, t.a());
+            s.executeQuery();
+        }
+        Future<Api.Response> report =
+                threads.submit(() ->
+                        t.org().service.post("/api/v1/usage", cents(t.org(), t.a(), requestId, 5)));
+        awaitTrue(() ->
+                report.isDone()
+                        || jdbc.queryForObject(
+                                        "select count(*) from pg_locks where not granted",
+                                        Integer.class)
+                                > 0);
+        return report;
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
