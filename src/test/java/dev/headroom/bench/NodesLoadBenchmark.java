@@ -63,7 +63,8 @@ class NodesLoadBenchmark {
                     "postgres",
                     "-A",
                     "trust");
-            // Default settings, but for connections: three nodes hold 40 each.
+            // Default settings, but for connections: three nodes hold 40 each. A profile may add
+            // its own (headroom.load.pg-options: pg_stat_statements, auto_explain).
             server(
                     PG.resolve("pg_ctl").toString(),
                     "-D",
@@ -71,7 +72,12 @@ class NodesLoadBenchmark {
                     "-l",
                     data.resolve("server.log").toString(),
                     "-o",
-                    "-p " + port + " -c max_connections=300 -k " + data,
+                    "-p "
+                            + port
+                            + " -c max_connections=300 -k "
+                            + data
+                            + " "
+                            + System.getProperty("headroom.load.pg-options", ""),
                     "-w",
                     "start");
             return new Postgres(data, port);

@@ -79,9 +79,11 @@ public class IncludedAllowances {
     public RoundTrip.Query<Map<String, Map<SeatType, List<WindowAllowance>>>> ofOrgs(
             Collection<String> orgIds) {
         return new RoundTrip.Query<>(
-                "select org_id, seat_type, window_name, duration_seconds, allowance_nanos"
-                        + " from included_allowance where org_id = any(?)"
-                        + " order by org_id, seat_type, position",
+                // Per org a lookup by key, planned once per connection (BENCHMARKS.md, issue 15).
+                "select a.org_id, a.seat_type, a.window_name, a.duration_seconds, a.allowance_nanos"
+                        + " from unnest(?::text[]) as k(org_id) cross join lateral"
+                        + " (select * from included_allowance i where i.org_id = k.org_id offset 0) a"
+                        + " order by a.org_id, a.seat_type, a.position",
                 rs -> {
                     Map<String, Map<SeatType, List<WindowAllowance>>> found = new HashMap<>();
                     orgIds.forEach(id -> found.put(id, new EnumMap<>(SeatType.class)));

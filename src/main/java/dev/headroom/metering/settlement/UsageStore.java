@@ -30,9 +30,12 @@ public class UsageStore {
             Map<String, ? extends Collection<String>> memberIdsByOrg) {
         OrgKeys members = OrgKeys.of(memberIdsByOrg);
         return new RoundTrip.Query<>(
+                // A lookup by primary key per member: joined to the whole array, the planner chose
+                // to read the whole table once the group held a few members (BENCHMARKS.md).
                 "select w.org_id, w.member_id, w.window_name, w.started_at, w.used_nanos"
-                        + " from usage_window w join unnest(?::text[], ?::text[]) as k(org_id, member_id)"
-                        + " on w.org_id = k.org_id and w.member_id = k.member_id",
+                        + " from unnest(?::text[], ?::text[]) as k(org_id, member_id)"
+                        + " cross join lateral (select * from usage_window u"
+                        + " where u.org_id = k.org_id and u.member_id = k.member_id offset 0) w",
                 rs -> {
                     Map<String, Map<String, Map<String, WindowUsage>>> windows = new HashMap<>();
                     memberIdsByOrg.forEach((orgId, ids) -> {
