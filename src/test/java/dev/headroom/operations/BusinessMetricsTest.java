@@ -13,12 +13,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * EX-17: the business metrics are on {@code /actuator/prometheus} with their labels, and each
  * admission, settlement, group commit, payment and gateway request moves exactly its own series.
  */
 class BusinessMetricsTest extends IntegrationTest {
+    @Autowired JdbcClient jdbc;
+
     static final Instant T0 = Instant.parse("2027-04-12T09:00:00Z");
 
     static final String INCLUDED =
@@ -38,6 +42,7 @@ class BusinessMetricsTest extends IntegrationTest {
     static final String OUTBOX = "headroom_outbox_depth{kind=\"email\"}";
     static final String FORWARDED = "headroom_gateway_requests_total{outcome=\"forwarded\"}";
     static final String REFUSED = "headroom_gateway_requests_total{outcome=\"refused\"}";
+    static final String FAILED = "headroom_gateway_requests_total{outcome=\"failed\"}";
     static final String UPSTREAM_2XX = "headroom_gateway_upstream_seconds_count{outcome=\"2xx\"}";
     static final String UPSTREAM_5XX = "headroom_gateway_upstream_seconds_count{outcome=\"5xx\"}";
 
@@ -105,6 +110,38 @@ class BusinessMetricsTest extends IntegrationTest {
             assertThat(after.get(REFUSED) - before.get(REFUSED)).isEqualTo(1.0);
             assertThat(after.get(UPSTREAM_2XX) - before.get(UPSTREAM_2XX)).isEqualTo(1.0);
             assertThat(after.get(UPSTREAM_5XX) - before.get(UPSTREAM_5XX)).isEqualTo(1.0);
+        }
+    }
+
+    /**
+     * An answer the upstream began but Headroom could not finish is one request, {@code failed}: a
+     * JSON body the upstream dropped (502), and an answer whose usage the journal refused (500).
+     */
+    @Test
+    void EX17_anAnswerHeadroomCouldNotFinishIsCountedOnceAsFailed() throws Exception {
+        try (StandInUpstream upstream = new StandInUpstream()) {
+            OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+            upstream.serve(org);
+            Api member = operator().as(org.memberKey(org.member("STANDARD")));
+            String[] gateway = {FORWARDED, FAILED, UPSTREAM_2XX};
+            Map<String, Double> before = scrape(gateway);
+            assertThat(member.post("/v1/messages", message("dropped stream")).status())
+                    .isEqualTo(502);
+            jdbc.sql(
+                            "alter table gateway_usage_journal add constraint refuse_all"
+                                    + " check (false) not valid")
+                    .update();
+            try {
+                assertThat(member.post("/v1/messages", message("hi")).status()).isEqualTo(500);
+            } finally {
+                jdbc.sql("alter table gateway_usage_journal drop constraint refuse_all").update();
+            }
+            Map<String, Double> after = scrape(gateway);
+
+            assertThat(after.get(FAILED) - before.get(FAILED)).isEqualTo(2.0);
+            assertThat(after.get(FORWARDED) - before.get(FORWARDED)).isEqualTo(0.0);
+            // The upstream did answer both, with a 200's headers.
+            assertThat(after.get(UPSTREAM_2XX) - before.get(UPSTREAM_2XX)).isEqualTo(2.0);
         }
     }
 

@@ -34,10 +34,19 @@ class GatewayMetrics {
         return Timer.start(registry);
     }
 
-    /** The upstream answered with {@code status}; its answer goes back to the member. */
-    void forwarded(int status, Timer.Sample call) {
-        request("forwarded");
+    /** The upstream answered with {@code status}, its headers now: the call's time ends. */
+    void upstreamAnswered(int status, Timer.Sample call) {
         upstream(status / 100 + "xx", call);
+    }
+
+    /**
+     * The upstream's answer goes back to the member: its usage is durable and its body (or a
+     * stream's end) goes out now. Counted then, not at its headers, so that an answer Headroom
+     * could not finish (the usage journal refused it, the upstream's body was lost) counts once, as
+     * {@code failed}.
+     */
+    void forwarded() {
+        request("forwarded");
     }
 
     /** The upstream call ended without an answer: {@code timeout} or {@code unreachable}. */

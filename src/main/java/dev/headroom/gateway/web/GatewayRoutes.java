@@ -39,10 +39,12 @@ class GatewayRoutes implements Filter {
 
     private final MessagesProxy proxy;
     private final ObjectMapper json;
+    private final GatewayMetrics metrics;
 
-    GatewayRoutes(MessagesProxy proxy, ObjectMapper json) {
+    GatewayRoutes(MessagesProxy proxy, ObjectMapper json, GatewayMetrics metrics) {
         this.proxy = proxy;
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
@@ -77,6 +79,7 @@ class GatewayRoutes implements Filter {
     }
 
     private void failed(HttpServletResponse response) throws IOException {
+        metrics.answeredByHeadroom(500);
         String message = "Headroom failed unexpectedly; this request is not billed.";
         if (!response.isCommitted()) {
             response.reset();

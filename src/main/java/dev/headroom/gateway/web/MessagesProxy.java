@@ -294,7 +294,9 @@ public class MessagesProxy {
             InputStream in = answer.body();
             // Whatever the request said about streaming, a stream is relayed and billed as one.
             if (answer.status() == 200 && type.contains("text/event-stream")) {
-                return relay(in, response, call, requestId);
+                boolean billed = relay(in, response, call, requestId);
+                metrics.forwarded();
+                return billed;
             } else {
                 byte[] bytes;
                 try {
@@ -311,6 +313,7 @@ public class MessagesProxy {
                     used.update(parsed.get("usage"));
                 }
                 boolean billed = settle(call, requestId, used);
+                metrics.forwarded();
                 response.getOutputStream().write(bytes);
                 return billed;
             }
@@ -462,6 +465,7 @@ public class MessagesProxy {
         }
         response.setStatus(answer.status());
         copyHeaders(answer, response);
+        metrics.forwarded();
         try (answer) {
             answer.body().transferTo(response.getOutputStream());
         }
@@ -483,7 +487,7 @@ public class MessagesProxy {
                             pathAndQuery(request),
                             headersOf(request),
                             body);
-            metrics.forwarded(answer.status(), started);
+            metrics.upstreamAnswered(answer.status(), started);
             return answer;
         } catch (UpstreamClient.TimedOut timedOut) {
             metrics.upstreamFailed("timeout", started);
