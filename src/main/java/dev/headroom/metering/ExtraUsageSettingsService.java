@@ -86,7 +86,9 @@ public class ExtraUsageSettingsService {
     /** The query of the settings of each of {@code orgIds} (a settlement group of many orgs). */
     public RoundTrip.Query<Map<String, ExtraUsageSettings>> ofOrgs(Collection<String> orgIds) {
         return new RoundTrip.Query<>(
-                "select * from extra_usage_settings where org_id = any(?)",
+                // A lookup by key per org, whatever the group's size (SettlementReads).
+                "select s.* from unnest(?::text[]) as k(org_id) cross join lateral"
+                        + " (select * from extra_usage_settings e where e.org_id = k.org_id offset 0) s",
                 rs -> {
                     Map<String, ExtraUsageSettings> found = new HashMap<>();
                     orgIds.forEach(id -> found.put(id, ExtraUsageSettings.DEFAULT));

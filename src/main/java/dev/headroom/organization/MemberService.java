@@ -285,9 +285,10 @@ public class MemberService {
             SortedMap<String, ? extends SortedSet<String>> memberIdsByOrg) {
         OrgKeys members = OrgKeys.of(memberIdsByOrg);
         return new RoundTrip.Query<>(
-                "select m.* from member m join unnest(?::text[], ?::text[]) as k(org_id, id)"
-                        + " on m.org_id = k.org_id and m.id = k.id"
-                        + " order by m.org_id, m.id for no key update of m",
+                // Locked one by one in the keys' order, (org, id): a lookup by key per member.
+                "select m.* from unnest(?::text[], ?::text[]) as k(org_id, id) cross join lateral"
+                        + " (select * from member x where x.org_id = k.org_id and x.id = k.id"
+                        + " offset 0 for no key update) m",
                 rs -> {
                     List<Member> locked = new ArrayList<>();
                     while (rs.next()) {

@@ -79,7 +79,7 @@ public class IncludedAllowances {
     public RoundTrip.Query<Map<String, Map<SeatType, List<WindowAllowance>>>> ofOrgs(
             Collection<String> orgIds) {
         return new RoundTrip.Query<>(
-                // Per org a lookup by key, planned once per connection (BENCHMARKS.md, issue 15).
+                // A lookup by key per org, whatever the group's size (SettlementReads).
                 "select a.org_id, a.seat_type, a.window_name, a.duration_seconds, a.allowance_nanos"
                         + " from unnest(?::text[]) as k(org_id) cross join lateral"
                         + " (select * from included_allowance i where i.org_id = k.org_id offset 0) a"
