@@ -20,10 +20,11 @@ public class UsageEvents {
             Map<String, List<String>> requestIdsByOrg) {
         OrgKeys requests = OrgKeys.of(requestIdsByOrg);
         return new RoundTrip.Query<>(
+                // A lookup by key per request id, whatever the group's size (SettlementReads).
                 "select e.org_id, e.request_id, e.content_hash, e.cost_nanos, e.included_nanos,"
-                        + " e.extra_nanos from usage_event e"
-                        + " join unnest(?::text[], ?::text[]) as k(org_id, request_id)"
-                        + " on e.org_id = k.org_id and e.request_id = k.request_id",
+                        + " e.extra_nanos from unnest(?::text[], ?::text[]) as k(org_id, request_id)"
+                        + " cross join lateral (select * from usage_event u where u.org_id = k.org_id"
+                        + " and u.request_id = k.request_id offset 0) e",
                 rs -> {
                     Map<String, Map<String, StoredEvent>> found = new HashMap<>();
                     while (rs.next()) {

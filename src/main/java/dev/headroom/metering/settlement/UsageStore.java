@@ -30,8 +30,8 @@ public class UsageStore {
             Map<String, ? extends Collection<String>> memberIdsByOrg) {
         OrgKeys members = OrgKeys.of(memberIdsByOrg);
         return new RoundTrip.Query<>(
-                // A lookup by primary key per member: joined to the whole array, the planner chose
-                // to read the whole table once the group held a few members (BENCHMARKS.md).
+                // A lookup by key per member (SettlementReads): joined to the whole array, the
+                // planner read the whole table once a group held a few members (BENCHMARKS.md).
                 "select w.org_id, w.member_id, w.window_name, w.started_at, w.used_nanos"
                         + " from unnest(?::text[], ?::text[]) as k(org_id, member_id)"
                         + " cross join lateral (select * from usage_window u"
