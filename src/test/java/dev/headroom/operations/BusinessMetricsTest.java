@@ -95,9 +95,7 @@ class BusinessMetricsTest extends IntegrationTest {
     @Test
     void EX17_theGatewayCountsItsRequestsAndTimesItsUpstream() throws Exception {
         try (StandInUpstream upstream = new StandInUpstream()) {
-            OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
-            upstream.serve(org);
-            Api member = operator().as(org.memberKey(org.member("STANDARD")));
+            Api member = memberBehind(upstream);
             String[] gateway = {FORWARDED, REFUSED, UPSTREAM_2XX, UPSTREAM_5XX};
             Map<String, Double> before = scrape(gateway);
             assertThat(member.post("/v1/messages", message("hi")).status()).isEqualTo(200);
@@ -120,9 +118,7 @@ class BusinessMetricsTest extends IntegrationTest {
     @Test
     void EX17_anAnswerHeadroomCouldNotFinishIsCountedOnceAsFailed() throws Exception {
         try (StandInUpstream upstream = new StandInUpstream()) {
-            OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
-            upstream.serve(org);
-            Api member = operator().as(org.memberKey(org.member("STANDARD")));
+            Api member = memberBehind(upstream);
             String[] gateway = {FORWARDED, FAILED, UPSTREAM_2XX};
             Map<String, Double> before = scrape(gateway);
             assertThat(member.post("/v1/messages", message("dropped stream")).status())
@@ -167,6 +163,13 @@ class BusinessMetricsTest extends IntegrationTest {
         assertThat(requestUris)
                 .contains("/api/v1/orgs/{org}/extra-usage")
                 .doesNotContain("/api/v1/admissions", "/api/v1/usage", "/api/v1/usage:batch");
+    }
+
+    /** A standard member of a new org whose gateway calls {@code upstream}, with their key. */
+    private Api memberBehind(StandInUpstream upstream) {
+        OrgFixture org = scenario().org("ENTERPRISE_SEAT", "UTC", T0);
+        upstream.serve(org);
+        return operator().as(org.memberKey(org.member("STANDARD")));
     }
 
     private static Map<String, Object> message(String text) {
