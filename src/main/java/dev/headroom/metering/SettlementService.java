@@ -46,6 +46,13 @@ public class SettlementService {
     /** The largest batch, and the largest group of reports committed together. */
     public static final int REPORTS_PER_GROUP_MAX = 1_000;
 
+    /**
+     * Lanes for single reports unless configured: two settled the single reports of 100 orgs
+     * 1.3–1.5× as fast as four, and as fast as one, which would leave every org's reports behind
+     * any lock one org waits for (BENCHMARKS.md).
+     */
+    public static final int LANES_DEFAULT = 2;
+
     private static final int RACE_RETRIES_MAX = 3;
     private static final Logger log = LoggerFactory.getLogger(SettlementService.class);
 
@@ -70,7 +77,7 @@ public class SettlementService {
             MeteringMetrics metrics,
             StateChanges changes,
             @Value("${headroom.benchmark.naive-settlement:false}") boolean naiveForBenchmark,
-            @Value("${headroom.settlement.lanes:4}") int lanes) {
+            @Value("${headroom.settlement.lanes:" + LANES_DEFAULT + "}") int lanes) {
         if (lanes < 1) {
             throw new IllegalArgumentException("headroom.settlement.lanes must be at least 1.");
         }

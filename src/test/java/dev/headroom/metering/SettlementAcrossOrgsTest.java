@@ -41,7 +41,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class SettlementAcrossOrgsTest extends IntegrationTest {
     static final Instant T0 = Instant.parse("2027-06-07T10:00:00Z");
-    static final int LANES = 4; // the default
 
     @Autowired JdbcTemplate jdbc;
     @Autowired DataSource dataSource;
@@ -68,7 +67,8 @@ class SettlementAcrossOrgsTest extends IntegrationTest {
             Tenant t = new Tenant(org, org.member("STANDARD"), org.member("STANDARD"));
             List<Tenant> lane =
                     byLane.computeIfAbsent(
-                            SettlementService.lane(org.id, LANES), l -> new ArrayList<>());
+                            SettlementService.lane(org.id, SettlementService.LANES_DEFAULT),
+                            l -> new ArrayList<>());
             lane.add(t);
             if (lane.size() == n) {
                 return lane;
