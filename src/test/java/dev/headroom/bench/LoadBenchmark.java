@@ -497,7 +497,14 @@ class LoadBenchmark {
         AtomicLong counter = new AtomicLong();
         long warmupEnd = System.nanoTime() + 3_000_000_000L;
         long end = warmupEnd + length.toNanos();
+        java.util.concurrent.atomic.AtomicReference<CpuTime> cpuAtStart =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            clients.submit(() -> {
+                Thread.sleep(Math.max(0, (warmupEnd - System.nanoTime()) / 1_000_000));
+                cpuAtStart.set(CpuTime.now());
+                return null;
+            });
             for (int c = 0; c < CLIENTS; c++) {
                 clients.submit(() -> {
                     while (System.nanoTime() < end) {
@@ -519,14 +526,16 @@ class LoadBenchmark {
         double perSecond = ok.get() * (double) eventsPerRequest / length.toSeconds();
         assertThat(failed.get()).as(name + " failures").isZero();
         assertThat(ok.get()).as(name + ": no request completed in the measured time").isPositive();
+        String unit = eventsPerRequest == 1 ? "req" : "event";
         return String.format(
-                "%-46s %9.0f %s/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms",
+                "%-46s %9.0f %s/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  %s",
                 name,
                 perSecond,
                 eventsPerRequest == 1 ? "req" : "events",
                 latency.getValueAtPercentile(50) / 1000.0,
                 latency.getValueAtPercentile(99) / 1000.0,
-                latency.getValueAtPercentile(99.9) / 1000.0);
+                latency.getValueAtPercentile(99.9) / 1000.0,
+                cpuAtStart.get().since(ok.get() * (double) eventsPerRequest, unit));
     }
 
     static HttpRequest get(String url) {

@@ -187,21 +187,27 @@ class NodesLoadBenchmark {
         out.forEach(System.out::println);
     }
 
-    /** The single settlements {@link WrkLoad} drove against pgbench's, when it ran. */
+    /** The admissions and single settlements {@link WrkLoad} drove, as ratios, when it ran. */
     private static java.util.Optional<String> wrkRatios(
             List<String> phases, String hotNaive, String manyNaive) {
-        java.util.Optional<String> hot =
-                phases.stream().filter(p -> p.contains("wrk: POST /usage, 1 org")).findFirst();
-        java.util.Optional<String> many =
-                phases.stream().filter(p -> p.contains("wrk: POST /usage, 100 orgs")).findFirst();
-        if (hot.isEmpty() && many.isEmpty()) {
+        java.util.function.Function<String, java.util.Optional<String>> phase =
+                name -> phases.stream().filter(p -> p.contains("wrk: " + name)).findFirst();
+        java.util.Optional<String> floor = phase.apply("HTTP floor");
+        if (floor.isEmpty()) {
             return java.util.Optional.empty();
         }
+        java.util.function.BiFunction<String, String, String> ratio =
+                (name, base) ->
+                        phase.apply(name).map(p -> LoadBenchmark.ratio(p, base)).orElse("?");
         return java.util.Optional.of(
-                "1 node, wrk: single settlements / pgbench naive: 1 org "
-                        + hot.map(h -> LoadBenchmark.ratio(h, hotNaive)).orElse("?")
+                "1 node, wrk: admissions / HTTP floor: 1 org "
+                        + ratio.apply("admissions, 1 org", floor.get())
                         + ", 100 orgs "
-                        + many.map(m -> LoadBenchmark.ratio(m, manyNaive)).orElse("?"));
+                        + ratio.apply("admissions, 100 orgs", floor.get())
+                        + "; single settlements / pgbench naive: 1 org "
+                        + ratio.apply("POST /usage, 1 org", hotNaive)
+                        + ", 100 orgs "
+                        + ratio.apply("POST /usage, 100 orgs", manyNaive));
     }
 
     private static String label(String phase) {
@@ -268,6 +274,18 @@ class NodesLoadBenchmark {
         String only = System.getProperty("headroom.load.only", "");
         if (n == 1 && Boolean.getBoolean("headroom.load.wrk") && WrkLoad.available()) {
             phases.add(WrkLoad.floor(label + ", wrk: HTTP floor: GET /ping", bases.getFirst()));
+            if ("admissions".contains(only) || only.isEmpty()) {
+                phases.add(
+                        WrkLoad.admissions(
+                                label + ", wrk: admissions, 1 org x 1,000",
+                                bases.getFirst(),
+                                List.of(hot)));
+                phases.add(
+                        WrkLoad.admissions(
+                                label + ", wrk: admissions, 100 orgs x 10",
+                                bases.getFirst(),
+                                many));
+            }
             if ("POST /usage, 1 org".contains(only) || only.isEmpty()) {
                 phases.add(
                         WrkLoad.usage(
@@ -322,6 +340,7 @@ class NodesLoadBenchmark {
                 end;
                 """
                         .formatted(orgs, members));
+        double busyBefore = GatewayBenchmark.machineBusySeconds();
         String output =
                 pg.client(
                         "pgbench",
@@ -340,12 +359,18 @@ class NodesLoadBenchmark {
         Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
         assertThat(tps.find()).as(output).isTrue();
         assertThat(latency.find()).as(output).isTrue();
+        double rate = Double.parseDouble(tps.group(1));
+        // The machine's only: pgbench's connections have exited, and their time with them.
+        double cpu =
+                (GatewayBenchmark.machineBusySeconds() - busyBefore)
+                        / (rate * LoadBenchmark.PHASE.toSeconds());
         return String.format(
                 Locale.ROOT,
-                "%-46s %9.0f req/s  latency average %6.2f ms",
+                "%-46s %9.0f req/s  latency average %6.2f ms  cpu/req %4.0f us (the machine's)",
                 "pgbench naive settlement, " + (hot ? "1 org x 1,000" : "100 orgs x 10"),
-                Double.parseDouble(tps.group(1)),
-                Double.parseDouble(latency.group(1)));
+                rate,
+                Double.parseDouble(latency.group(1)),
+                cpu * 1e6);
     }
 
     private static void psql(Postgres pg, String db, String sql) throws Exception {

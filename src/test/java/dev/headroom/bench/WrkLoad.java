@@ -36,6 +36,36 @@ final class WrkLoad {
      * org's members in turn, as {@link LoadBenchmark#overOrgs} sends them.
      */
     static String usage(String name, String base, List<Target> orgs) throws Exception {
+        return posts(
+                name,
+                base,
+                orgs,
+                "/api/v1/usage",
+                """
+                '{"requestId":"wrk-' .. run .. '-' .. tid .. '-' .. n .. '","orgId":"'
+                    .. t.org .. '","memberId":"' .. m
+                    .. '","product":"CLAUDE_CODE","model":"claude-sonnet-4-5","timestamp":"2027-01-10T12:00:00Z",'
+                    .. '"usage":{"input_tokens":1200,"output_tokens":800}}'\
+                """);
+    }
+
+    /** Admissions to the orgs in turn and to each org's members in turn, as {@link #usage}. */
+    static String admissions(String name, String base, List<Target> orgs) throws Exception {
+        return posts(
+                name,
+                base,
+                orgs,
+                "/api/v1/admissions",
+                """
+                '{"orgId":"' .. t.org .. '","memberId":"' .. m
+                    .. '","product":"CLAUDE_CODE","model":"claude-sonnet-4-5"}'\
+                """);
+    }
+
+    /** POSTs to {@code path} of the body that the Lua expression {@code body} makes. */
+    private static String posts(
+            String name, String base, List<Target> orgs, String path, String body)
+            throws Exception {
         String targets =
                 orgs.stream()
                         .map(t ->
@@ -65,15 +95,12 @@ final class WrkLoad {
                   n = n + 1
                   local t = targets[(n %% #targets) + 1]
                   local m = t.members[(math.floor(n / #targets) %% #t.members) + 1]
-                  local body = '{"requestId":"wrk-' .. run .. '-' .. tid .. '-' .. n .. '","orgId":"'
-                    .. t.org .. '","memberId":"' .. m
-                    .. '","product":"CLAUDE_CODE","model":"claude-sonnet-4-5","timestamp":"2027-01-10T12:00:00Z",'
-                    .. '"usage":{"input_tokens":1200,"output_tokens":800}}'
-                  return wrk.format("POST", "/api/v1/usage",
+                  local body = %s
+                  return wrk.format("POST", "%s",
                     {["Authorization"] = "Bearer " .. t.key, ["Content-Type"] = "application/json"}, body)
                 end
                 """
-                        .formatted(targets);
+                        .formatted(targets, body, path);
         return run(name, base, script);
     }
 
@@ -83,14 +110,18 @@ final class WrkLoad {
         Files.writeString(file, script);
         try {
             wrk(base, file, 3);
+            CpuTime cpu = CpuTime.now();
             String out = wrk(base, file, LoadBenchmark.PHASE.toSeconds());
             assertThat(out).as(name + ": every answer a 200").doesNotContain("Non-2xx");
+            double rate = Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)"));
             return String.format(
-                    "%-46s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms",
+                    "%-46s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %s",
                     name,
-                    Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)")),
+                    rate,
                     millis(find(out, "\\s50%\\s+([0-9.]+\\w+)")),
-                    millis(find(out, "\\s99%\\s+([0-9.]+\\w+)")));
+                    millis(find(out, "\\s99%\\s+([0-9.]+\\w+)")),
+                    // wrk's own time is in "rest": it has exited when the snapshot is taken
+                    cpu.since(rate * LoadBenchmark.PHASE.toSeconds(), "req"));
         } finally {
             Files.delete(file);
         }
