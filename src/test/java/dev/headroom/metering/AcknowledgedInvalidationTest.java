@@ -255,6 +255,43 @@ class AcknowledgedInvalidationTest {
         }
     }
 
+    /**
+     * A settlement announces its counter rows from its own statement, with their triggers off for
+     * its transaction (V16); any other write to them — here an operator's edit by hand — is still
+     * announced by the triggers, so no node goes on admitting from the counters it kept.
+     */
+    @Test
+    void issue15_aCounterEditedByHandIsStillAnnouncedToEveryNode() throws Exception {
+        Instant t0 = Instant.parse("2027-09-06T09:00:00Z");
+        ExtraOnly m = extraOnlyMember("Handedit", t0);
+        Map<String, Object> admission = haikuAdmission(m.orgId(), m.member());
+        assertThat(
+                        apis.get(0)
+                                .post(
+                                        "/api/v1/usage",
+                                        haikuReport("hand-1", m.orgId(), m.member(), t0, 100_000))
+                                .status())
+                .isEqualTo(200);
+        apis.get(1).put(m.limit(), Map.of("amount", money(200_000)));
+        for (Api api : apis) {
+            assertThat(api.post("/api/v1/admissions", admission).text("decision"))
+                    .as("0.10 spent of 0.20")
+                    .isEqualTo("ALLOWED_EXTRA");
+        }
+        assertThat(
+                        jdbc.sql(
+                                        "update member_period_spend set extra_nanos = extra_nanos + 100000000"
+                                                + " where org_id = ? and member_id = ?")
+                                .params(m.orgId(), m.member())
+                                .update())
+                .isOne();
+        for (Api api : apis) {
+            SeveralNodesTest.awaitTrue(() ->
+                    "MEMBER_CAP_REACHED"
+                            .equals(api.post("/api/v1/admissions", admission).text("reason")));
+        }
+    }
+
     record ExtraOnly(String orgId, String member, String limit) {}
 
     /** A member with no included usage in an org with extra usage on: their limit alone decides. */

@@ -29,6 +29,10 @@ import org.springframework.stereotype.Repository;
  * as when the parts were statements of their own, so two groups racing on a request id still cannot
  * deadlock on an org's spend row. The orgs' spend rows are written in org id order, the group's
  * lock order.
+ *
+ * <p>The statement announces the member and org rows it wrote on {@code headroom_state}, as their
+ * triggers would (V16): the settlement's transaction turns those triggers off for itself ({@link
+ * SettlementReads}), since a PL/pgSQL call per row cost more than the rows' own writing.
  */
 @Repository
 public class GroupWrite {
@@ -80,7 +84,7 @@ public class GroupWrite {
               where (select yes from all_new)
               on conflict (org_id, member_id, window_name)
               do update set started_at = excluded.started_at, used_nanos = excluded.used_nanos
-              returning 1),
+              returning org_id, member_id),
             member_spend as (
               insert into member_period_spend (org_id, member_id, period, included_nanos, extra_nanos)
               select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])
@@ -96,14 +100,22 @@ public class GroupWrite {
               on conflict (org_id, period) do update set
                 included_nanos = org_period_spend.included_nanos + excluded.included_nanos,
                 extra_nanos = org_period_spend.extra_nanos + excluded.extra_nanos
-              returning org_id, period, extra_nanos)
+              returning org_id, period, extra_nanos),
+            announced as (
+              select count(pg_notify('headroom_state', change)) as changes from (
+                select 'M:' || pg_current_xact_id() || ':' || org_id || ':' || member_id as change
+                  from saved_window
+                union select 'M:' || pg_current_xact_id() || ':' || org_id || ':' || member_id
+                  from member_spend
+                union select 'O:' || pg_current_xact_id() || ':' || org_id from org_spend) c)
             select 'group' as kind, null::text as org_id, null::text as member_id, null::text as period,
               (select count(*) from new_event) as amount, (select count(*) from daily) as daily,
-              (select count(*) from saved_window) as windows, pg_current_xact_id()::text::bigint as xid
+              (select count(*) from saved_window) as windows, pg_current_xact_id()::text::bigint as xid,
+              (select changes from announced) as announced
             union all
-            select 'member', org_id, member_id, period, extra_nanos, null, null, null from member_spend
+            select 'member', org_id, member_id, period, extra_nanos, null, null, null, null from member_spend
             union all
-            select 'org', org_id, null, period, extra_nanos, null, null, null from org_spend
+            select 'org', org_id, null, period, extra_nanos, null, null, null, null from org_spend
             """;
 
     private final JdbcClient jdbc;
@@ -140,7 +152,7 @@ public class GroupWrite {
             memberExtra.put(o.orgId(), new HashMap<>());
             orgExtra.put(o.orgId(), new HashMap<>());
         });
-        long[] counts = new long[4];
+        long[] counts = new long[5];
         int[] rows = new int[2];
         jdbc.sql(SQL)
                 .params(params)
@@ -151,6 +163,7 @@ public class GroupWrite {
                             counts[1] = rs.getLong(6);
                             counts[2] = rs.getLong(7);
                             counts[3] = rs.getLong(8);
+                            counts[4] = rs.getLong(9);
                         }
                         case "member" -> {
                             rows[0]++;
@@ -173,6 +186,9 @@ public class GroupWrite {
         Invariant.holds(counts[2] == windows, "a window row per window given");
         Invariant.holds(rows[0] == memberDeltas, "a member spend row per delta given");
         Invariant.holds(rows[1] == orgDeltas, "an org spend row per delta given");
+        Invariant.holds(
+                counts[4] > 0 || windows + memberDeltas + orgDeltas == 0,
+                "the written rows announced to every node");
         return Optional.of(new Written(memberExtra, orgExtra, counts[3]));
     }
 
