@@ -1,5 +1,5 @@
 -- Issue 15: the settlement's group statement announces the member and org rows it writes itself,
--- one pg_notify per row in the statement (GroupWrite), instead of a PL/pgSQL row trigger per row —
+-- one pg_notify per member and org changed (GroupWrite), instead of a PL/pgSQL trigger per row —
 -- four trigger calls a report, queued after the statement and each fetching its row again, were
 -- about a fifth of PostgreSQL's time per single report across 100 orgs (BENCHMARKS.md). The
 -- settlement's transaction says so with the setting headroom.settlement_announces (SettlementReads

@@ -86,7 +86,8 @@ final class PeerAcks implements StateChanges.Peers {
 
     @Override
     public void awaitAcknowledged() {
-        if (view.isEmpty()) {
+        // Stopped, this node sends no barrier: waiting would only delay the answer.
+        if (view.isEmpty() || !running) {
             return;
         }
         Barrier barrier;

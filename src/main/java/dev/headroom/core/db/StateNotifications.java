@@ -253,4 +253,14 @@ public class StateNotifications implements SmartLifecycle {
     public boolean isRunning() {
         return running;
     }
+
+    /**
+     * Before the gateway's journal (phase 0) and the web server, and so stopped after them: a write
+     * they finish while stopping is still acknowledged by the other nodes, where this node stopping
+     * first made each such write wait out the acknowledgement's timeout and answer without it.
+     */
+    @Override
+    public int getPhase() {
+        return -1_000;
+    }
 }

@@ -93,13 +93,13 @@ public class SettlementReads {
         // member, so the plan made once serves every group; left to choose, PostgreSQL planned
         // three of them anew for each group, a tenth of its time across 100 orgs (BENCHMARKS.md).
         // And the group's write announces its rows itself (GroupWrite), so their triggers stay off.
-        RoundTrip.Query<Void> genericPlans =
+        RoundTrip.Query<Void> forThisTransaction =
                 new RoundTrip.Query<>(
                         "select set_config('plan_cache_mode', 'force_generic_plan', true),"
                                 + " set_config('headroom.settlement_announces', 'on', true)",
                         rs -> null);
         List<RoundTrip.Query<?>> queries =
-                new ArrayList<>(List.of(genericPlans, lock, settingsByOrg, bySeat, windows));
+                new ArrayList<>(List.of(forThisTransaction, lock, settingsByOrg, bySeat, windows));
         Optional<RoundTrip.Query<Map<String, Map<String, StoredEvent>>>> stored =
                 lookUpStored ? Optional.of(events.stored(requestIds)) : Optional.empty();
         stored.ifPresent(queries::add);
