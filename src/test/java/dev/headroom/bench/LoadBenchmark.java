@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -497,8 +498,7 @@ class LoadBenchmark {
         AtomicLong counter = new AtomicLong();
         long warmupEnd = System.nanoTime() + 3_000_000_000L;
         long end = warmupEnd + length.toNanos();
-        java.util.concurrent.atomic.AtomicReference<CpuTime> cpuAtStart =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<CpuTime> cpuAtStart = new AtomicReference<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             clients.submit(() -> {
                 Thread.sleep(Math.max(0, (warmupEnd - System.nanoTime()) / 1_000_000));
