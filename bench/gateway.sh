@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The gateway's overhead: a local stand-in model called directly, through Headroom (the packaged
-# server, fsync on), through Portkey's open-source gateway and through nginx, plain and streaming, 1
-# and 64 clients.
+# server, fsync on), through Portkey's open-source gateway, through nginx and through a bare relay on
+# Headroom's own stack without and with a durable commit per answer (SkeletonGateway: "stack",
+# "stack-db"), plain and streaming, 1 and 64 clients.
 # Installs @portkey-ai/gateway from npm into .tools/npm when missing. Writes target/bench/gateway.txt.
 # Arguments go to Maven, e.g. -Dheadroom.gateway.clients=1 for the one-client phases alone;
 # GatewayBenchmark's comment lists the others (targets, phases, a variant server); BEFORE=<commit>

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Issue 15's benchmark: the hot path on an external PostgreSQL (its own server, default settings,
 # fsync on) with one Headroom node and with three, against the HTTP floor, pgbench's naive
-# settlement on the same PostgreSQL and the Redis Lua baseline; the single node's floor, admissions and
-# single settlements again driven by wrk. Every phase gives the CPU per request of the server,
-# PostgreSQL, the load generator and the rest (wrk, pgbench). Writes target/bench/nodes.txt.
+# settlement on the same PostgreSQL (and again with fsync off: how much its commit binds it) and the
+# Redis Lua baseline; the single node's floor, admissions and single settlements again driven by
+# wrk. Every phase gives the CPU per request of the server, PostgreSQL, the load generator and the
+# rest (wrk, pgbench). Writes target/bench/nodes.txt.
 # CLIENTS (default 32) and SECONDS_PER_PHASE (default 15) tune it; PG_BIN points at PostgreSQL's
 # programs (initdb, pg_ctl, pgbench; Debian's postgresql package puts them in /usr/lib/postgresql/*/bin).
 set -euo pipefail

@@ -30,8 +30,10 @@ import org.junit.jupiter.api.Test;
  * p50 and p99, a Claude Code–sized streamed request (100 KB) and a long streamed answer (300
  * deltas) with one client — all in one run, each phase warmed up on every target before any is
  * measured; then the durable one-row commit alone, the floor of a gateway that writes before an
- * answer's last bytes. Not part of {@code ./test.sh}: {@code bench/gateway.sh}; results in {@code
- * target/bench/gateway.txt}.
+ * answer's last bytes. Beside them, the stack's own floor: {@link SkeletonGateway}, a relay on the
+ * same server, client and database as Headroom's and nothing of its work, without ("stack") and
+ * with ("stack-db") a durable one-row commit per answer. Not part of {@code ./test.sh}: {@code
+ * bench/gateway.sh}; results in {@code target/bench/gateway.txt}.
  *
  * <p>For experiments: {@code -Dheadroom.gateway.targets=Headroom,nginx} and {@code
  * -Dheadroom.gateway.phases=plain,long} measure only those (the direct call always); {@code
@@ -130,6 +132,8 @@ class GatewayBenchmark {
                         + " s per phase, latency per request (closed loop)");
         Process portkey = null;
         Process nginx = null;
+        Process skeleton = null;
+        Path skeletonData = null;
         // fsync off bounds what durability costs: the same server, settling without a disk flush.
         String variantArgs = System.getProperty("headroom.gateway.variant", "");
         // Another build as the variant (bench/gateway.sh with BEFORE=<commit> builds one).
@@ -240,6 +244,40 @@ class GatewayBenchmark {
             } else if (wanted.test("nginx")) {
                 out.add("nginx not installed (bench/gateway.sh installs it)");
             }
+            // What the stack alone adds: Headroom's server, client and database, none of its work.
+            if (wanted.test("stack") || wanted.test("stack-db")) {
+                int skeletonPort;
+                try (ServerSocket s = new ServerSocket(0)) {
+                    skeletonPort = s.getLocalPort();
+                }
+                skeletonData = Files.createTempDirectory("headroom-skeleton");
+                skeleton =
+                        new ProcessBuilder(
+                                        ProcessHandle.current().info().command().orElse("java"),
+                                        "-Xmx1g",
+                                        "-cp",
+                                        System.getProperty("java.class.path"),
+                                        SkeletonGateway.class.getName(),
+                                        "" + skeletonPort,
+                                        modelUrl,
+                                        skeletonData.toString())
+                                .redirectErrorStream(true)
+                                .redirectOutput(skeletonData.resolve("skeleton.log").toFile())
+                                .start();
+                awaitListening(skeletonPort);
+                String base = "http://127.0.0.1:" + skeletonPort;
+                if (wanted.test("stack")) {
+                    targets.add(
+                            new Target("stack", base + "/v1/messages", Map.of("x-api-key", "k")));
+                }
+                if (wanted.test("stack-db")) {
+                    targets.add(
+                            new Target(
+                                    "stack-db",
+                                    base + "/durable/v1/messages",
+                                    Map.of("x-api-key", "k")));
+                }
+            }
             HttpClient http =
                     HttpClient.newBuilder()
                             .version(HttpClient.Version.HTTP_1_1)
@@ -309,6 +347,13 @@ class GatewayBenchmark {
             }
             if (nginx != null) {
                 nginx.destroy();
+            }
+            if (skeleton != null) {
+                skeleton.destroy();
+                skeleton.waitFor();
+            }
+            if (skeletonData != null) {
+                LoadBenchmark.deleteTree(skeletonData);
             }
             model.stop(0);
         }
@@ -424,7 +469,7 @@ class GatewayBenchmark {
     }
 
     static void awaitListening(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
                 return;

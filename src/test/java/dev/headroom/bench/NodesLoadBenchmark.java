@@ -143,8 +143,11 @@ class NodesLoadBenchmark {
                                 + postgresVersion()
                                 + " (default settings, max_connections=300)"));
         try (Postgres pg = Postgres.start()) {
-            String hotNaive = pgbench(pg, true);
-            String manyNaive = pgbench(pg, false);
+            String hotNaive = pgbench(pg, true, true);
+            String manyNaive = pgbench(pg, false, true);
+            // Whether the naive transaction waits on its commits here: what group commit saves.
+            String hotNaiveFsyncOff = pgbench(pg, true, false);
+            String manyNaiveFsyncOff = pgbench(pg, false, false);
 
             List<String> one;
             try (Server node = Server.start(pg.serverArgs(pg.createDatabase("one")))) {
@@ -161,6 +164,8 @@ class NodesLoadBenchmark {
             }
             out.add(hotNaive);
             out.add(manyNaive);
+            out.add(hotNaiveFsyncOff);
+            out.add(manyNaiveFsyncOff);
             out.addAll(one);
             out.addAll(three);
             for (List<String> phases : three.isEmpty() ? List.of(one) : List.of(one, three)) {
@@ -306,10 +311,13 @@ class NodesLoadBenchmark {
 
     /**
      * pgbench's naive settlement on the same PostgreSQL: per report one transaction of three
-     * statements (the event, the member's spend, the org's spend), as the issue measured it.
+     * statements (the event, the member's spend, the org's spend), as the issue measured it. Not
+     * {@code durable}: with fsync and synchronous commit off for its run, so that the two runs
+     * together say how much of the naive transaction's time is its commit's flush — the part a
+     * group commit shares out.
      */
-    private static String pgbench(Postgres pg, boolean hot) throws Exception {
-        String db = hot ? "naive_hot" : "naive_many";
+    private static String pgbench(Postgres pg, boolean hot, boolean durable) throws Exception {
+        String db = (hot ? "naive_hot" : "naive_many") + (durable ? "" : "_fsync_off");
         pg.createDatabase(db);
         int orgs = hot ? 1 : 100;
         int members = hot ? 1_000 : 10;
@@ -340,6 +348,9 @@ class NodesLoadBenchmark {
                 end;
                 """
                         .formatted(orgs, members));
+        if (!durable) {
+            durability(pg, "off");
+        }
         double busyBefore = GatewayBenchmark.machineBusySeconds();
         String output =
                 pg.client(
@@ -355,6 +366,9 @@ class NodesLoadBenchmark {
                         script.toString(),
                         db);
         Files.delete(script);
+        if (!durable) {
+            durability(pg, "on");
+        }
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
         Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
         assertThat(tps.find()).as(output).isTrue();
@@ -367,10 +381,23 @@ class NodesLoadBenchmark {
         return String.format(
                 Locale.ROOT,
                 "%-46s %9.0f req/s  latency average %6.2f ms  cpu/req %4.0f us (the machine's)",
-                "pgbench naive settlement, " + (hot ? "1 org x 1,000" : "100 orgs x 10"),
+                "pgbench naive settlement, "
+                        + (hot ? "1 org x 1,000" : "100 orgs x 10")
+                        + (durable ? "" : ", fsync off"),
                 rate,
                 Double.parseDouble(latency.group(1)),
                 cpu * 1e6);
+    }
+
+    /** Turns fsync and synchronous commit on or off for the whole server, at once. */
+    private static void durability(Postgres pg, String onOrOff) throws Exception {
+        for (String sql :
+                List.of(
+                        "alter system set fsync = " + onOrOff,
+                        "alter system set synchronous_commit = " + onOrOff,
+                        "select pg_reload_conf()")) {
+            psql(pg, "postgres", sql);
+        }
     }
 
     private static void psql(Postgres pg, String db, String sql) throws Exception {
