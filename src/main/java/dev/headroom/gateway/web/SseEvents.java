@@ -1,10 +1,8 @@
 package dev.headroom.gateway.web;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -26,6 +24,25 @@ final class SseEvents {
         void run() throws IOException;
     }
 
+    // The names of the Messages API's events, so that reading one makes no string.
+    private static final String[] NAMES = {
+        "content_block_delta",
+        "ping",
+        "message_start",
+        "content_block_start",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+        "error"
+    };
+    private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+
+    static {
+        for (int i = 0; i < NAMES.length; i++) {
+            NAME_BYTES[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private final InputStream in;
     private final BeforeWaiting beforeWaiting;
     private final byte[] buffer = new byte[8192];
@@ -33,9 +50,10 @@ final class SseEvents {
     private int end;
     // A line ended by '\r': a '\n' right after it belongs to the same line end.
     private boolean afterCr;
-    private final Line line = new Line();
-    private final ByteArrayOutputStream event = new ByteArrayOutputStream(512);
-    private final ByteArrayOutputStream data = new ByteArrayOutputStream(256);
+    // The event's lines as they will be relayed, each ended by '\n'; its lines are read straight
+    // into it (one copy of a byte, where a line buffer and then the event made two).
+    private final Bytes event = new Bytes(512);
+    private final Bytes data = new Bytes(256);
     private String name;
 
     SseEvents(InputStream in) {
@@ -57,25 +75,26 @@ final class SseEvents {
      * anything) still held, to be relayed as it is.
      */
     boolean next() throws IOException {
-        event.reset();
-        data.reset();
+        event.length = 0;
+        data.length = 0;
         name = null;
-        while (readLine()) {
-            if (event.size() + line.length >= EVENT_BYTES_MAX) {
-                throw tooLong();
+        while (true) {
+            int lineStart = event.length;
+            if (!readLine()) {
+                return false;
             }
-            event.write(line.bytes, 0, line.length);
-            event.write('\n');
-            if (line.length == 0) {
+            int lineEnd = event.length;
+            event.append((byte) '\n');
+            if (lineEnd == lineStart) {
                 return true;
             }
-            if (line.startsWith(EVENT)) {
-                name = line.trimmedFrom(EVENT.length, StandardCharsets.UTF_8);
-            } else if (line.startsWith(DATA)) {
-                line.writeTrimmedFrom(DATA.length, data);
+            if (event.startsWith(lineStart, lineEnd, EVENT)) {
+                name = nameOf(lineStart + EVENT.length, lineEnd);
+            } else if (event.startsWith(lineStart, lineEnd, DATA)) {
+                int[] range = event.trimmed(lineStart + DATA.length, lineEnd);
+                data.append(event.bytes, range[0], range[1] - range[0]);
             }
         }
-        return false;
     }
 
     /** The event's name, or {@code null} if it had none. */
@@ -85,28 +104,41 @@ final class SseEvents {
 
     /** The values of the event's data lines, each trimmed, joined (as UTF-8). */
     byte[] data() {
-        return data.toByteArray();
+        return Arrays.copyOf(data.bytes, data.length);
     }
 
     boolean hasData() {
-        return data.size() > 0;
+        return data.length > 0;
     }
 
     /** Whether anything was read since the last whole event. */
     boolean held() {
-        return event.size() > 0;
+        return event.length > 0;
     }
 
     /** Writes the event's lines (or what is held of one) as read. */
     void writeTo(OutputStream out) throws IOException {
-        event.writeTo(out);
+        out.write(event.bytes, 0, event.length);
+    }
+
+    private String nameOf(int from, int to) {
+        int[] range = event.trimmed(from, to);
+        int length = range[1] - range[0];
+        for (int i = 0; i < NAMES.length; i++) {
+            byte[] known = NAME_BYTES[i];
+            if (known.length == length
+                    && Arrays.equals(event.bytes, range[0], range[1], known, 0, length)) {
+                return NAMES[i];
+            }
+        }
+        return new String(event.bytes, range[0], length, StandardCharsets.UTF_8);
     }
 
     /**
-     * The next line into {@link #line}, without its end; {@code false} at the end of the stream.
+     * The next line appended to {@link #event}, without its end; {@code false} at the end of the
+     * stream with nothing of a line read.
      */
     private boolean readLine() throws IOException {
-        line.length = 0;
         boolean any = false;
         while (true) {
             if (at == end) {
@@ -132,10 +164,10 @@ final class SseEvents {
             while (at < end && buffer[at] != '\n' && buffer[at] != '\r') {
                 at++;
             }
-            if (line.length + at - start >= EVENT_BYTES_MAX) {
+            if (event.length + at - start >= EVENT_BYTES_MAX) {
                 throw tooLong();
             }
-            line.append(buffer, start, at - start);
+            event.append(buffer, start, at - start);
             any = true;
             if (at < end) {
                 afterCr = buffer[at] == '\r';
@@ -150,10 +182,21 @@ final class SseEvents {
                 "An event of the stream is longer than " + EVENT_BYTES_MAX + " bytes.");
     }
 
-    /** A line's bytes, in an array that grows as long lines need and is reused. */
-    private static final class Line {
-        private byte[] bytes = new byte[256];
+    /** Bytes in an array that grows as long events need and is reused. */
+    private static final class Bytes {
+        private byte[] bytes;
         private int length;
+
+        Bytes(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        void append(byte b) {
+            if (length == bytes.length) {
+                bytes = Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            bytes[length++] = b;
+        }
 
         void append(byte[] from, int offset, int count) {
             if (length + count > bytes.length) {
@@ -163,25 +206,13 @@ final class SseEvents {
             length += count;
         }
 
-        boolean startsWith(byte[] prefix) {
-            return length >= prefix.length
-                    && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
-        }
-
-        String trimmedFrom(int offset, Charset charset) {
-            int[] range = trimmed(offset);
-            return new String(bytes, range[0], range[1] - range[0], charset);
-        }
-
-        void writeTrimmedFrom(int offset, ByteArrayOutputStream to) {
-            int[] range = trimmed(offset);
-            to.write(bytes, range[0], range[1] - range[0]);
+        boolean startsWith(int from, int to, byte[] prefix) {
+            return to - from >= prefix.length
+                    && Arrays.equals(bytes, from, from + prefix.length, prefix, 0, prefix.length);
         }
 
         /** As {@link String#trim()}: what is at or below a space goes at both ends. */
-        private int[] trimmed(int offset) {
-            int from = offset;
-            int to = length;
+        int[] trimmed(int from, int to) {
             while (from < to && (bytes[from] & 0xff) <= ' ') {
                 from++;
             }
