@@ -363,6 +363,15 @@ class GatewayBenchmark {
         out.forEach(System.out::println);
     }
 
+    // A row like the usage journal's, for the floors of a durable write (here and SkeletonGateway).
+    static final String JOURNAL_TABLE =
+            "create table journal (org_id text, request_id text, member_id text, model text,"
+                    + " input_tokens bigint, output_tokens bigint, recorded_at timestamptz,"
+                    + " primary key (org_id, request_id))";
+    static final String JOURNAL_ROW =
+            "insert into journal values ('org_1', ?, 'mem_1', 'claude-sonnet-4-5', 1200, 80, now())"
+                    + " on conflict do nothing";
+
     /**
      * What a gateway that writes durably before an answer's last bytes (issue 14, item 5) cannot go
      * below on this machine: one client inserting one row like the journal's and committing it, on
@@ -381,17 +390,8 @@ class GatewayBenchmark {
                                     .setServerConfig("full_page_writes", "on")
                                     .start();
                     java.sql.Connection c = pg.getPostgresDatabase().getConnection()) {
-                c.createStatement()
-                        .execute(
-                                "create table journal (org_id text, request_id text, member_id"
-                                        + " text, model text, input_tokens bigint, output_tokens"
-                                        + " bigint, recorded_at timestamptz, primary key (org_id,"
-                                        + " request_id))");
-                var insert =
-                        c.prepareStatement(
-                                "insert into journal values ('org_1', ?, 'mem_1',"
-                                        + " 'claude-sonnet-4-5', 1200, 80, now()) on conflict do"
-                                        + " nothing");
+                c.createStatement().execute(JOURNAL_TABLE);
+                var insert = c.prepareStatement(JOURNAL_ROW);
                 long warmEnd = System.nanoTime() + PHASE_WARM_UP.toNanos();
                 long end = warmEnd + PHASE.toNanos();
                 long[] samples = new long[1 << 22];

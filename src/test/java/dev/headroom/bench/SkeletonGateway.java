@@ -64,12 +64,7 @@ public final class SkeletonGateway {
         for (int i = 0; i < 16; i++) {
             Connection c = pg.getPostgresDatabase().getConnection();
             if (i == 0) {
-                c.createStatement()
-                        .execute(
-                                "create table journal (org_id text, request_id text, member_id"
-                                        + " text, model text, input_tokens bigint, output_tokens"
-                                        + " bigint, recorded_at timestamptz, primary key (org_id,"
-                                        + " request_id))");
+                c.createStatement().execute(GatewayBenchmark.JOURNAL_TABLE);
             }
             connections.add(c);
         }
@@ -145,10 +140,7 @@ public final class SkeletonGateway {
             Connection c = null;
             try {
                 c = connections.take();
-                try (PreparedStatement insert =
-                        c.prepareStatement(
-                                "insert into journal values ('org_1', ?, 'mem_1',"
-                                        + " 'claude-sonnet-4-5', 1200, 80, now())")) {
+                try (PreparedStatement insert = c.prepareStatement(GatewayBenchmark.JOURNAL_ROW)) {
                     insert.setString(1, UUID.randomUUID().toString());
                     insert.executeUpdate();
                 }
