@@ -351,23 +351,31 @@ class NodesLoadBenchmark {
         if (!durable) {
             durability(pg, "off");
         }
-        double busyBefore = GatewayBenchmark.machineBusySeconds();
-        String output =
-                pg.client(
-                        "pgbench",
-                        "-n",
-                        "-c",
-                        "" + LoadBenchmark.CLIENTS,
-                        "-j",
-                        "2",
-                        "-T",
-                        "" + LoadBenchmark.PHASE.toSeconds(),
-                        "-f",
-                        script.toString(),
-                        db);
-        Files.delete(script);
-        if (!durable) {
-            durability(pg, "on");
+        double busyBefore;
+        double busyAfter;
+        String output;
+        // Set back whatever happens: every phase after this one must run with fsync on.
+        try {
+            busyBefore = GatewayBenchmark.machineBusySeconds();
+            output =
+                    pg.client(
+                            "pgbench",
+                            "-n",
+                            "-c",
+                            "" + LoadBenchmark.CLIENTS,
+                            "-j",
+                            "2",
+                            "-T",
+                            "" + LoadBenchmark.PHASE.toSeconds(),
+                            "-f",
+                            script.toString(),
+                            db);
+            busyAfter = GatewayBenchmark.machineBusySeconds();
+            Files.delete(script);
+        } finally {
+            if (!durable) {
+                durability(pg, "on");
+            }
         }
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
         Matcher latency = Pattern.compile("latency average = ([0-9.]+) ms").matcher(output);
@@ -375,9 +383,7 @@ class NodesLoadBenchmark {
         assertThat(latency.find()).as(output).isTrue();
         double rate = Double.parseDouble(tps.group(1));
         // The machine's only: pgbench's connections have exited, and their time with them.
-        double cpu =
-                (GatewayBenchmark.machineBusySeconds() - busyBefore)
-                        / (rate * LoadBenchmark.PHASE.toSeconds());
+        double cpu = (busyAfter - busyBefore) / (rate * LoadBenchmark.PHASE.toSeconds());
         return String.format(
                 Locale.ROOT,
                 "%-46s %9.0f req/s  latency average %6.2f ms  cpu/req %4.0f us (the machine's)",
