@@ -373,6 +373,20 @@ class GatewayBenchmark {
                     + " on conflict do nothing";
 
     /**
+     * An embedded PostgreSQL for the journal-like row: set up as Headroom's default run (fsync,
+     * synchronous commit and full-page writes on) when {@code durable}, else as its fsync-off one.
+     */
+    static io.zonky.test.db.postgres.embedded.EmbeddedPostgres journalPostgres(
+            Path dir, boolean durable) throws java.io.IOException {
+        return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setServerConfig("fsync", durable ? "on" : "off")
+                .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                .setServerConfig("full_page_writes", "on")
+                .start();
+    }
+
+    /**
      * What a gateway that writes durably before an answer's last bytes (issue 14, item 5) cannot go
      * below on this machine: one client inserting one row like the journal's and committing it, on
      * an embedded PostgreSQL configured as Headroom's default run (fsync, synchronous commit and
@@ -382,13 +396,7 @@ class GatewayBenchmark {
         List<String> lines = new ArrayList<>();
         for (boolean durable : new boolean[] {true, false}) {
             Path dir = Files.createTempDirectory("headroom-floor");
-            try (var pg =
-                            io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                                    .setDataDirectory(dir)
-                                    .setServerConfig("fsync", durable ? "on" : "off")
-                                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
-                                    .setServerConfig("full_page_writes", "on")
-                                    .start();
+            try (var pg = journalPostgres(dir, durable);
                     java.sql.Connection c = pg.getPostgresDatabase().getConnection()) {
                 c.createStatement().execute(JOURNAL_TABLE);
                 var insert = c.prepareStatement(JOURNAL_ROW);

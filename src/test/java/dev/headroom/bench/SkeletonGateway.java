@@ -45,12 +45,7 @@ public final class SkeletonGateway {
         String upstream = args[1];
         Path data = Path.of(args[2]);
         EmbeddedPostgres pg =
-                EmbeddedPostgres.builder()
-                        .setDataDirectory(Files.createDirectories(data.resolve("pg")))
-                        .setServerConfig("fsync", "on")
-                        .setServerConfig("synchronous_commit", "on")
-                        .setServerConfig("full_page_writes", "on")
-                        .start();
+                GatewayBenchmark.journalPostgres(Files.createDirectories(data.resolve("pg")), true);
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(() -> {

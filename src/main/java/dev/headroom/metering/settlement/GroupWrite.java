@@ -104,9 +104,8 @@ public class GroupWrite {
             announced as (
               select count(pg_notify('headroom_state', change)) as changes from (
                 select 'M:' || pg_current_xact_id() || ':' || org_id || ':' || member_id as change
-                  from saved_window
-                union select 'M:' || pg_current_xact_id() || ':' || org_id || ':' || member_id
-                  from member_spend
+                  from (select org_id, member_id from saved_window
+                    union select org_id, member_id from member_spend) m
                 union select 'O:' || pg_current_xact_id() || ':' || org_id from org_spend) c)
             select 'group' as kind, null::text as org_id, null::text as member_id, null::text as period,
               (select count(*) from new_event) as amount, (select count(*) from daily) as daily,
