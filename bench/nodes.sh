@@ -3,7 +3,8 @@
 # fsync on) with one Headroom node and with three, against the HTTP floor, pgbench's naive
 # settlement on the same PostgreSQL (and again with fsync off: how much its commit binds it) and the
 # Redis Lua baseline; the single node's floor, admissions and single settlements again driven by
-# wrk. Every phase gives the CPU per request of the server, PostgreSQL, the load generator and the
+# wrk; the settlement floor (SkeletonSettlement: the least a settlement server on Headroom's stack
+# costs, a group-committed journal row per report, with and without the spend counters) beside them. Every phase gives the CPU per request of the server, PostgreSQL, the load generator and the
 # rest (wrk, pgbench). Writes target/bench/nodes.txt.
 # CLIENTS (default 32) and SECONDS_PER_PHASE (default 15) tune it; PG_BIN points at PostgreSQL's
 # programs (initdb, pg_ctl, pgbench; Debian's postgresql package puts them in /usr/lib/postgresql/*/bin).

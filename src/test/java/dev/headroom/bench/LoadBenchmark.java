@@ -476,7 +476,7 @@ class LoadBenchmark {
         return run(name, request(http, requests));
     }
 
-    private static Request request(HttpClient http, IntFunction<HttpRequest> requests) {
+    static Request request(HttpClient http, IntFunction<HttpRequest> requests) {
         return n ->
                 http.send(requests.apply(n), HttpResponse.BodyHandlers.ofString()).statusCode()
                         == 200;
@@ -486,7 +486,7 @@ class LoadBenchmark {
         return run(name, name.equals("warm-up") ? WARM_UP : PHASE, request);
     }
 
-    private static String run(String name, Duration length, Request request) throws Exception {
+    static String run(String name, Duration length, Request request) throws Exception {
         String only = System.getProperty("headroom.load.only", "");
         if (!name.equals("warm-up") && !name.contains(only)) {
             return name + ": not run (headroom.load.only=" + only + ")";

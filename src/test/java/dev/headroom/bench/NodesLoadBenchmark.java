@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * Issue 15, item 5: the hot path on an external PostgreSQL (the production shape: its own server
  * process, default settings, fsync and synchronous commit on), with one Headroom node and with
  * three on the same database, against the HTTP floor of the same run and pgbench's naive
- * three-statement settlement on the same PostgreSQL; the Redis Lua baseline beside them.
+ * three-statement settlement on the same PostgreSQL; the Redis Lua baseline beside them. The
+ * settlement floor ({@link SkeletonSettlement}; {@code -Dheadroom.load.floors=false} leaves it out)
+ * says what any settlement server on this stack could reach against the same pgbench.
  *
  * <p>Not part of {@code ./test.sh}: run {@code bench/nodes.sh}; results in {@code
  * target/bench/nodes.txt}.
@@ -153,6 +155,10 @@ class NodesLoadBenchmark {
             try (Server node = Server.start(pg.serverArgs(pg.createDatabase("one")))) {
                 one = phases(List.of(node.base()), http, ids, "1 node");
             }
+            List<String> floors =
+                    Boolean.parseBoolean(System.getProperty("headroom.load.floors", "true"))
+                            ? settlementFloors(pg, http, ids)
+                            : List.of();
             List<String> three = List.of();
             if (!Boolean.getBoolean("headroom.load.one-node-only")) {
                 String url = pg.createDatabase("three");
@@ -182,6 +188,17 @@ class NodesLoadBenchmark {
                                 + LoadBenchmark.ratio(phases.get(4), manyNaive));
             }
             wrkRatios(one, hotNaive, manyNaive).ifPresent(out::add);
+            out.addAll(floors);
+            for (String floor : floors) {
+                if (floor.contains("req/s")) {
+                    out.add(
+                            floor.substring(0, floor.indexOf("  ")).trim()
+                                    + " / pgbench naive: "
+                                    + LoadBenchmark.ratio(
+                                            floor,
+                                            floor.contains("1 org x") ? hotNaive : manyNaive));
+                }
+            }
         }
         if (!Boolean.getBoolean("headroom.load.one-node-only")) {
             out.addAll(LoadBenchmark.redisBaseline(ids));
@@ -190,6 +207,109 @@ class NodesLoadBenchmark {
         Files.createDirectories(result.getParent());
         Files.write(result, out);
         out.forEach(System.out::println);
+    }
+
+    /**
+     * {@link SkeletonSettlement} in its two modes on the same PostgreSQL, driven as Headroom's
+     * single reports are (Java clients, then {@code wrk} when it runs): what the least settlement
+     * server on this stack settles per second, the ceiling any design of Headroom's could reach.
+     */
+    private static List<String> settlementFloors(Postgres pg, HttpClient http, AtomicLong ids)
+            throws Exception {
+        Target hot = syntheticOrg(0, 1_000);
+        List<Target> many = new ArrayList<>();
+        for (int o = 1; o <= 100; o++) {
+            many.add(syntheticOrg(o, 10));
+        }
+        List<String> lines = new ArrayList<>();
+        String only = System.getProperty("headroom.load.only", "");
+        boolean wrk = Boolean.getBoolean("headroom.load.wrk") && WrkLoad.available();
+        for (String mode : List.of("journal", "counters")) {
+            try (Skeleton floor = Skeleton.start(pg.createDatabase("floor_" + mode), mode)) {
+                String name = "floor, " + mode + ": POST /usage, ";
+                // Its JIT warmed as Headroom's is, by the same requests.
+                LoadBenchmark.run(
+                        "warm-up",
+                        FLOOR_WARM_UP,
+                        LoadBenchmark.request(
+                                http, i -> LoadBenchmark.overOrgs(floor.base(), many, ids, i, 1)));
+                lines.add(
+                        LoadBenchmark.run(
+                                name + "1 org x 1,000",
+                                http,
+                                i ->
+                                        LoadBenchmark.usage(
+                                                floor.base(), hot, ids.incrementAndGet(), i, 1)));
+                lines.add(
+                        LoadBenchmark.run(
+                                name + "100 orgs x 10",
+                                http,
+                                i -> LoadBenchmark.overOrgs(floor.base(), many, ids, i, 1)));
+                if (wrk && ("POST /usage, 1 org".contains(only) || only.isEmpty())) {
+                    lines.add(
+                            WrkLoad.usage(
+                                    "floor, " + mode + ", wrk: POST /usage, 1 org x 1,000",
+                                    floor.base(),
+                                    List.of(hot)));
+                }
+                if (wrk && ("POST /usage, 100 orgs".contains(only) || only.isEmpty())) {
+                    lines.add(
+                            WrkLoad.usage(
+                                    "floor, " + mode + ", wrk: POST /usage, 100 orgs x 10",
+                                    floor.base(),
+                                    many));
+                }
+            }
+        }
+        lines.removeIf(l -> l.contains("not run"));
+        return lines;
+    }
+
+    // Less than Headroom's: the floor's little code is compiled in seconds.
+    private static final java.time.Duration FLOOR_WARM_UP = java.time.Duration.ofSeconds(15);
+
+    private static Target syntheticOrg(int org, int members) {
+        List<String> ids = new ArrayList<>();
+        for (int m = 1; m <= members; m++) {
+            ids.add("mem_" + m);
+        }
+        return new Target("org_" + org, "unused", ids);
+    }
+
+    /**
+     * {@link SkeletonSettlement} as its own process on {@code url}; stopped and removed at close.
+     */
+    record Skeleton(Process process, String base, Path data) implements AutoCloseable {
+        static Skeleton start(String url, String mode) throws Exception {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path data = Files.createTempDirectory("headroom-load-floor");
+            Process p =
+                    new ProcessBuilder(
+                                    ProcessHandle.current().info().command().orElse("java"),
+                                    "-Xmx1g",
+                                    "-cp",
+                                    System.getProperty("java.class.path"),
+                                    SkeletonSettlement.class.getName(),
+                                    "" + port,
+                                    url,
+                                    mode,
+                                    data.toString())
+                            .redirectErrorStream(true)
+                            .redirectOutput(data.resolve("floor.log").toFile())
+                            .start();
+            GatewayBenchmark.awaitListening(port);
+            return new Skeleton(p, "http://127.0.0.1:" + port, data);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+            LoadBenchmark.deleteTree(data);
+        }
     }
 
     /** The admissions and single settlements {@link WrkLoad} drove, as ratios, when it ran. */
