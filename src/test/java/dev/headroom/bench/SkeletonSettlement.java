@@ -35,7 +35,10 @@ import tools.jackson.databind.ObjectMapper;
  * after the commit. In mode {@code journal} that is all (one row per report, as a design that
  * applies counters later would write); in mode {@code counters} the same statement also adds each
  * report's cost to its member's and its org's spend (upserts, summed per key), as pgbench's naive
- * transaction does per report. No key, no admission, no split, no windows, no caps, no refusal, no
+ * transaction does per report; in mode {@code rows} it writes the six rows a Headroom report
+ * writes, in Headroom's own tables (the event with its indexes, its daily sum, two windows, member
+ * and org spend) — what a design that plans from memory without reading would still write. No key,
+ * no admission, no read, no split into included and extra usage, no caps, no refusal, no
  * announcement to other nodes: {@link NodesLoadBenchmark} runs it beside Headroom and pgbench, so
  * whether 3× pgbench is reachable by any design on this stack and host is measured, not argued.
  *
@@ -80,6 +83,101 @@ public final class SkeletonSettlement {
             on conflict (org_id) do update set extra_nanos = org_spend.extra_nanos + excluded.extra_nanos
             """;
 
+    // Headroom's own tables for a report's rows (V1, V4: the event with its three indexes and its
+    // member's foreign key, the daily sums, the windows, member and org spend), and the members of
+    // NodesLoadBenchmark's orgs: org_0 with 1,000, org_1 to org_100 with 10 each.
+    static final String ROWS_SCHEMA =
+            """
+            create table if not exists org (id text primary key);
+            create table if not exists member (org_id text not null references org (id),
+              id text not null, primary key (org_id, id));
+            create table if not exists usage_window (org_id text not null, member_id text not null,
+              window_name text not null, started_at timestamptz not null, used_nanos bigint not null,
+              primary key (org_id, member_id, window_name),
+              foreign key (org_id, member_id) references member (org_id, id));
+            create table if not exists usage_event (org_id text not null, request_id text not null,
+              member_id text not null, seat_type text, product text not null, model text not null,
+              occurred_at timestamptz not null, period text not null, received_at timestamptz not null,
+              input_tokens bigint not null, output_tokens bigint not null,
+              cache_write_5m_tokens bigint not null, cache_write_1h_tokens bigint not null,
+              cache_read_tokens bigint not null, web_search_requests bigint not null,
+              batch boolean not null, cost_nanos bigint not null, included_nanos bigint not null,
+              extra_nanos bigint not null, content_hash text not null,
+              primary key (org_id, request_id),
+              foreign key (org_id, member_id) references member (org_id, id));
+            create index if not exists usage_event_member_period on usage_event (org_id, member_id, period);
+            create index if not exists usage_event_period on usage_event (org_id, period, occurred_at);
+            create index if not exists usage_event_received on usage_event (org_id, received_at);
+            create table if not exists member_period_spend (org_id text not null,
+              member_id text not null, period text not null,
+              included_nanos bigint not null default 0, extra_nanos bigint not null default 0,
+              primary key (org_id, member_id, period));
+            create table if not exists org_period_spend (org_id text not null references org (id),
+              period text not null, included_nanos bigint not null default 0,
+              extra_nanos bigint not null default 0, primary key (org_id, period));
+            create table if not exists usage_daily (org_id text not null, day date not null,
+              member_id text not null, seat_type text not null, product text not null,
+              model text not null, requests bigint not null default 0,
+              included_nanos bigint not null default 0, extra_nanos bigint not null default 0,
+              input_tokens bigint not null default 0, output_tokens bigint not null default 0,
+              cache_write_5m_tokens bigint not null default 0,
+              cache_write_1h_tokens bigint not null default 0,
+              cache_read_tokens bigint not null default 0,
+              web_search_requests bigint not null default 0,
+              primary key (org_id, day, member_id, seat_type, product, model));
+            insert into org select 'org_' || o from generate_series(0, 100) o on conflict do nothing;
+            insert into member select 'org_0', 'mem_' || m from generate_series(1, 1000) m
+              on conflict do nothing;
+            insert into member select 'org_' || o, 'mem_' || m
+              from generate_series(1, 100) o, generate_series(1, 10) m on conflict do nothing;
+            """;
+
+    // The six rows a Headroom report writes, in one statement for the group as GroupWrite's: what
+    // a design that plans from memory, reading nothing, would still write before answering.
+    private static final String ROWS =
+            """
+            with e as (
+              insert into usage_event (org_id, request_id, member_id, seat_type, product, model,
+                occurred_at, period, received_at, input_tokens, output_tokens,
+                cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
+                web_search_requests, batch, cost_nanos, included_nanos, extra_nanos, content_hash)
+              select o, r, m, 'STANDARD', 'CLAUDE_CODE', 'claude-sonnet-4-5', now(), '2027-01',
+                now(), i, t, 0, 0, 0, 0, false, c, 0, c, md5(r)
+              from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
+                as x(o, r, m, i, t, c)
+              on conflict do nothing
+              returning org_id, member_id, input_tokens, output_tokens, cost_nanos),
+            daily as (
+              insert into usage_daily (org_id, day, member_id, seat_type, product, model, requests,
+                included_nanos, extra_nanos, input_tokens, output_tokens)
+              select org_id, current_date, member_id, 'STANDARD', 'CLAUDE_CODE',
+                'claude-sonnet-4-5', count(*), 0, sum(cost_nanos), sum(input_tokens),
+                sum(output_tokens)
+              from e group by org_id, member_id order by org_id, member_id
+              on conflict (org_id, day, member_id, seat_type, product, model) do update set
+                requests = usage_daily.requests + excluded.requests,
+                extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,
+                input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+                output_tokens = usage_daily.output_tokens + excluded.output_tokens),
+            windows as (
+              insert into usage_window
+              select org_id, member_id, w.name, now(), sum(cost_nanos)
+              from e, (values ('five_hour'), ('weekly')) w(name)
+              group by org_id, member_id, w.name order by org_id, member_id, w.name
+              on conflict (org_id, member_id, window_name)
+              do update set used_nanos = usage_window.used_nanos + excluded.used_nanos),
+            member_spend as (
+              insert into member_period_spend (org_id, member_id, period, extra_nanos)
+              select org_id, member_id, '2027-01', sum(cost_nanos)
+              from e group by org_id, member_id order by org_id, member_id
+              on conflict (org_id, member_id, period)
+              do update set extra_nanos = member_period_spend.extra_nanos + excluded.extra_nanos)
+            insert into org_period_spend (org_id, period, extra_nanos)
+            select org_id, '2027-01', sum(cost_nanos) from e group by org_id order by org_id
+            on conflict (org_id, period)
+            do update set extra_nanos = org_period_spend.extra_nanos + excluded.extra_nanos
+            """;
+
     private static final int COMMITTERS = 2;
     private static final int MAX_GROUP = 256;
 
@@ -89,28 +187,32 @@ public final class SkeletonSettlement {
             String org,
             String requestId,
             String member,
+            long inputTokens,
+            long outputTokens,
             long costNanos,
             CompletableFuture<Void> done) {}
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         String url = args[1];
-        boolean counters =
+        String statement =
                 switch (args[2]) {
-                    case "journal" -> false;
-                    case "counters" -> true;
+                    case "journal" -> JOURNAL;
+                    case "counters" -> JOURNAL_AND_COUNTERS;
+                    case "rows" -> ROWS;
                     default ->
                             throw new IllegalArgumentException(
-                                    "mode journal or counters: " + args[2]);
+                                    "mode journal, counters or rows: " + args[2]);
                 };
         Path data = Path.of(args[3]);
         try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-            c.createStatement().execute(SCHEMA);
+            c.createStatement().execute(statement.equals(ROWS) ? ROWS_SCHEMA : SCHEMA);
         }
         BlockingQueue<Report> queue = new ArrayBlockingQueue<>(4_096);
         for (int i = 0; i < COMMITTERS; i++) {
             Connection c = DriverManager.getConnection(url, "postgres", "");
-            Thread committer = new Thread(() -> commitGroups(c, counters, queue), "committer-" + i);
+            Thread committer =
+                    new Thread(() -> commitGroups(c, statement, queue), "committer-" + i);
             committer.setDaemon(true);
             committer.start();
         }
@@ -128,10 +230,10 @@ public final class SkeletonSettlement {
     }
 
     /** Takes every report waiting (at least one, at most {@link #MAX_GROUP}) and commits them. */
-    private static void commitGroups(Connection c, boolean counters, BlockingQueue<Report> queue) {
+    private static void commitGroups(Connection c, String statement, BlockingQueue<Report> queue) {
         List<Report> group = new ArrayList<>(MAX_GROUP);
-        try (PreparedStatement write =
-                c.prepareStatement(counters ? JOURNAL_AND_COUNTERS : JOURNAL)) {
+        boolean rows = statement.equals(ROWS);
+        try (PreparedStatement write = c.prepareStatement(statement)) {
             while (true) {
                 group.add(queue.take());
                 queue.drainTo(group, MAX_GROUP - 1);
@@ -139,10 +241,13 @@ public final class SkeletonSettlement {
                     write.setArray(1, texts(c, group.stream().map(Report::org)));
                     write.setArray(2, texts(c, group.stream().map(Report::requestId)));
                     write.setArray(3, texts(c, group.stream().map(Report::member)));
-                    write.setArray(
-                            4,
-                            c.createArrayOf(
-                                    "bigint", group.stream().map(Report::costNanos).toArray()));
+                    if (rows) {
+                        write.setArray(4, longs(c, group.stream().map(Report::inputTokens)));
+                        write.setArray(5, longs(c, group.stream().map(Report::outputTokens)));
+                        write.setArray(6, longs(c, group.stream().map(Report::costNanos)));
+                    } else {
+                        write.setArray(4, longs(c, group.stream().map(Report::costNanos)));
+                    }
                     write.executeUpdate();
                     group.forEach(r -> r.done().complete(null));
                 } catch (SQLException e) {
@@ -153,6 +258,11 @@ public final class SkeletonSettlement {
         } catch (InterruptedException | SQLException e) {
             System.err.println("committer stopped: " + e);
         }
+    }
+
+    private static Array longs(Connection c, java.util.stream.Stream<Long> values)
+            throws SQLException {
+        return c.createArrayOf("bigint", values.toArray());
     }
 
     private static Array texts(Connection c, java.util.stream.Stream<String> values)
@@ -176,15 +286,16 @@ public final class SkeletonSettlement {
             JsonNode report = JSON.readTree(request.getInputStream());
             JsonNode usage = report.path("usage");
             // Sonnet's list prices in nanodollars per token: $3 in, $15 out per million.
-            long cost =
-                    usage.path("input_tokens").asLong() * 3_000
-                            + usage.path("output_tokens").asLong() * 15_000;
+            long input = usage.path("input_tokens").asLong();
+            long output = usage.path("output_tokens").asLong();
             Report r =
                     new Report(
                             report.path("orgId").asString(),
                             report.path("requestId").asString(),
                             report.path("memberId").asString(),
-                            cost,
+                            input,
+                            output,
+                            input * 3_000 + output * 15_000,
                             new CompletableFuture<>());
             try {
                 if (!queue.offer(r, 5, TimeUnit.SECONDS)) {
