@@ -224,7 +224,7 @@ class NodesLoadBenchmark {
         List<String> lines = new ArrayList<>();
         String only = System.getProperty("headroom.load.only", "");
         boolean wrk = Boolean.getBoolean("headroom.load.wrk") && WrkLoad.available();
-        for (String mode : List.of("journal", "counters", "rows")) {
+        for (String mode : List.of("journal", "counters", "rows", "deferred")) {
             try (Skeleton floor = Skeleton.start(pg.createDatabase("floor_" + mode), mode)) {
                 String name = "floor, " + mode + ": POST /usage, ";
                 // Its JIT warmed as Headroom's is, by the same requests.
