@@ -252,18 +252,12 @@ class GatewayBenchmark {
                 }
                 skeletonData = Files.createTempDirectory("headroom-skeleton");
                 skeleton =
-                        new ProcessBuilder(
-                                        ProcessHandle.current().info().command().orElse("java"),
-                                        "-Xmx1g",
-                                        "-cp",
-                                        System.getProperty("java.class.path"),
-                                        SkeletonGateway.class.getName(),
-                                        "" + skeletonPort,
-                                        modelUrl,
-                                        skeletonData.toString())
-                                .redirectErrorStream(true)
-                                .redirectOutput(skeletonData.resolve("skeleton.log").toFile())
-                                .start();
+                        javaProcess(
+                                SkeletonGateway.class,
+                                skeletonData.resolve("skeleton.log"),
+                                "" + skeletonPort,
+                                modelUrl,
+                                skeletonData.toString());
                 awaitListening(skeletonPort);
                 String base = "http://127.0.0.1:" + skeletonPort;
                 if (wanted.test("stack")) {
@@ -474,6 +468,26 @@ class GatewayBenchmark {
                 """
                         .formatted(dir, port, modelPort));
         return conf;
+    }
+
+    /**
+     * {@code main} of this class path as a process of its own with a 1 GiB heap, its output in
+     * {@code log} (the floors: {@link SkeletonGateway}, {@link SkeletonSettlement}).
+     */
+    static Process javaProcess(Class<?> main, Path log, String... args) throws java.io.IOException {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-Xmx1g",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                main.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     static void awaitListening(int port) throws InterruptedException {

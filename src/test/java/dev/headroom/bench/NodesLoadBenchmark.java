@@ -287,19 +287,13 @@ class NodesLoadBenchmark {
             }
             Path data = Files.createTempDirectory("headroom-load-floor");
             Process p =
-                    new ProcessBuilder(
-                                    ProcessHandle.current().info().command().orElse("java"),
-                                    "-Xmx1g",
-                                    "-cp",
-                                    System.getProperty("java.class.path"),
-                                    SkeletonSettlement.class.getName(),
-                                    "" + port,
-                                    url,
-                                    mode,
-                                    data.toString())
-                            .redirectErrorStream(true)
-                            .redirectOutput(data.resolve("floor.log").toFile())
-                            .start();
+                    GatewayBenchmark.javaProcess(
+                            SkeletonSettlement.class,
+                            data.resolve("floor.log"),
+                            "" + port,
+                            url,
+                            mode,
+                            data.toString());
             GatewayBenchmark.awaitListening(port);
             return new Skeleton(p, "http://127.0.0.1:" + port, data);
         }

@@ -73,6 +73,14 @@ public final class SkeletonGateway {
                         .disableContentCompression()
                         .disableAutomaticRetries()
                         .build();
+        serve(port, data, new Relay(client, upstream, connections));
+    }
+
+    /**
+     * Serves every path with {@code servlet} on Tomcat with a virtual thread per request, as
+     * Headroom's server runs, until the process ends (here and {@link SkeletonSettlement}).
+     */
+    static void serve(int port, Path data, HttpServlet servlet) throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createDirectories(data.resolve("tomcat")).toString());
         Connector connector = new Connector("HTTP/1.1");
@@ -80,8 +88,8 @@ public final class SkeletonGateway {
         connector.getProtocolHandler().setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", data.toString());
-        Tomcat.addServlet(context, "relay", new Relay(client, upstream, connections));
-        context.addServletMappingDecoded("/*", "relay");
+        Tomcat.addServlet(context, "all", servlet);
+        context.addServletMappingDecoded("/*", "all");
         tomcat.start();
         tomcat.getServer().await();
     }

@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -20,12 +19,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -250,17 +245,7 @@ public final class SkeletonSettlement {
             committer.setDaemon(true);
             committer.start();
         }
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createDirectories(data.resolve("tomcat")).toString());
-        Connector connector = new Connector("HTTP/1.1");
-        connector.setPort(port);
-        connector.getProtocolHandler().setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", data.toString());
-        Tomcat.addServlet(context, "settle", new Settle(queue));
-        context.addServletMappingDecoded("/*", "settle");
-        tomcat.start();
-        tomcat.getServer().await();
+        SkeletonGateway.serve(port, data, new Settle(queue));
     }
 
     /** Takes every report waiting (at least one, at most {@link #MAX_GROUP}) and commits them. */
