@@ -210,7 +210,7 @@ class NodesLoadBenchmark {
     }
 
     /**
-     * {@link SkeletonSettlement} in its two modes on the same PostgreSQL, driven as Headroom's
+     * {@link SkeletonSettlement} in its four modes on the same PostgreSQL, driven as Headroom's
      * single reports are (Java clients, then {@code wrk} when it runs): what the least settlement
      * server on this stack settles per second, the ceiling any design of Headroom's could reach.
      */
