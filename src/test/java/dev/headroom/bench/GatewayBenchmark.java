@@ -380,21 +380,20 @@ class GatewayBenchmark {
     private static void untilCompiled(
             HttpClient http, Target t, List<Phase> phases, LoadBenchmark.Server server)
             throws Exception {
-        Api operator = new Api(server.base(), LoadBenchmark.OPERATOR);
         long started = System.nanoTime();
-        Duration slice = LoadBenchmark.WARM_UP_SLICE;
-        double compiled = LoadBenchmark.compilationMillis(operator);
-        while (System.nanoTime() - started < LoadBenchmark.WARM_UP_MAX.toNanos()) {
-            for (Phase phase : phases) {
-                run(http, t, phase.body(), phase.clients(), slice.dividedBy(phases.size()));
-            }
-            double now = LoadBenchmark.compilationMillis(operator);
-            double inSlice = now - compiled;
-            compiled = now;
-            if (inSlice < slice.toMillis() * LoadBenchmark.COMPILING_AT_MOST) {
-                break;
-            }
-        }
+        LoadBenchmark.whileCompiling(
+                new Api(server.base(), LoadBenchmark.OPERATOR),
+                LoadBenchmark.WARM_UP_MAX,
+                () -> {
+                    for (Phase phase : phases) {
+                        run(
+                                http,
+                                t,
+                                phase.body(),
+                                phase.clients(),
+                                LoadBenchmark.WARM_UP_SLICE.dividedBy(phases.size()));
+                    }
+                });
         System.out.printf(
                 "%s compiled after %d s more warm-up%n",
                 t.name(), Duration.ofNanos(System.nanoTime() - started).toSeconds());

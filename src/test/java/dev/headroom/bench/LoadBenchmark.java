@@ -346,19 +346,36 @@ class LoadBenchmark {
                         };
         long started = System.nanoTime();
         run("warm-up", http, mix);
+        whileCompiling(
+                operator,
+                WARM_UP_MAX.minusNanos(System.nanoTime() - started),
+                () -> run("warm-up", WARM_UP_SLICE, request(http, mix)));
+        System.out.printf(
+                "warm-up of %s: %d s%n",
+                base, Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+
+    /** Work a server for {@link #WARM_UP_SLICE} at a time. */
+    interface Slice {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code slice} again and again, at most for {@code atMost}, until the server's JIT
+     * compiler worked less than {@link #COMPILING_AT_MOST} of a slice's time during one.
+     */
+    static void whileCompiling(Api operator, Duration atMost, Slice slice) throws Exception {
+        long started = System.nanoTime();
         double compiled = compilationMillis(operator);
-        while (System.nanoTime() - started < WARM_UP_MAX.toNanos()) {
-            run("warm-up", WARM_UP_SLICE, request(http, mix));
+        while (System.nanoTime() - started < atMost.toNanos()) {
+            slice.run();
             double now = compilationMillis(operator);
             double inSlice = now - compiled;
             compiled = now;
             if (inSlice < WARM_UP_SLICE.toMillis() * COMPILING_AT_MOST) {
-                break;
+                return;
             }
         }
-        System.out.printf(
-                "warm-up of %s: %d s%n",
-                base, Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
 
     /** The server's JIT compilation time so far, as its metrics give it. */

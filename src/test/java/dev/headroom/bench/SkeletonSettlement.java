@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -270,7 +269,7 @@ public final class SkeletonSettlement {
                     if (statement.equals(EVENTS)) {
                         try (ResultSet taken = write.executeQuery()) {
                             while (taken.next()) {
-                                PENDING.add(
+                                PENDING.put(
                                         new Taken(
                                                 taken.getString(1),
                                                 taken.getString(2),
@@ -297,8 +296,9 @@ public final class SkeletonSettlement {
     private record Taken(String org, String member, long input, long output, long cost) {}
 
     // Committed events not yet in the counters: drained every APPLY_EVERY_MILLIS, so at 10,000
-    // reports/s about a thousand are held.
-    private static final List<Taken> PENDING = Collections.synchronizedList(new ArrayList<>());
+    // reports/s about a thousand are held; a committer waits when the applier falls this far
+    // behind.
+    private static final BlockingQueue<Taken> PENDING = new ArrayBlockingQueue<>(100_000);
 
     /** Every {@link #APPLY_EVERY_MILLIS}, the events committed since the last in one statement. */
     private static void applyCounters(Connection c) {
@@ -306,11 +306,8 @@ public final class SkeletonSettlement {
             c.createStatement().execute("set synchronous_commit = off");
             while (true) {
                 Thread.sleep(APPLY_EVERY_MILLIS);
-                List<Taken> events;
-                synchronized (PENDING) {
-                    events = List.copyOf(PENDING);
-                    PENDING.clear();
-                }
+                List<Taken> events = new ArrayList<>();
+                PENDING.drainTo(events);
                 if (events.isEmpty()) {
                     continue;
                 }
