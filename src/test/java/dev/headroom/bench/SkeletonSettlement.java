@@ -54,7 +54,7 @@ public final class SkeletonSettlement {
             """;
 
     // Idempotent by (org, request id) as Headroom's event is; one statement for the whole group.
-    private static final String JOURNAL =
+    private static final String JOURNAL_ROW_SQL =
             """
             insert into journal (org_id, request_id, member_id, cost_nanos)
             select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[])
@@ -183,7 +183,7 @@ public final class SkeletonSettlement {
 
     // The six rows a Headroom report writes, in one statement for the group as GroupWrite's: what
     // a design that plans from memory, reading nothing, would still write before answering.
-    private static final String ROWS = "with e as (" + EVENTS + "), " + COUNTERS;
+    private static final String ROWS_SQL = "with e as (" + EVENTS + "), " + COUNTERS;
 
     // Mode deferred: the events of every group committed since the last apply, their counters
     // written in one transaction that does not wait for the disk (the events are durable; a crash
@@ -197,6 +197,25 @@ public final class SkeletonSettlement {
 
     private static final int COMMITTERS = 2;
     private static final int MAX_GROUP = 256;
+
+    /** What a group's statement writes, in which tables, and whether counters follow later. */
+    private enum Mode {
+        JOURNAL(JOURNAL_ROW_SQL, false, false),
+        COUNTERS(JOURNAL_AND_COUNTERS, false, false),
+        ROWS(ROWS_SQL, true, false),
+        DEFERRED(EVENTS, true, true);
+
+        final String statement;
+        // Headroom's own tables (ROWS_SCHEMA), whose event takes its tokens as well as its cost.
+        final boolean headroomRows;
+        final boolean countersLater;
+
+        Mode(String statement, boolean headroomRows, boolean countersLater) {
+            this.statement = statement;
+            this.headroomRows = headroomRows;
+            this.countersLater = countersLater;
+        }
+    }
 
     private SkeletonSettlement() {}
 
@@ -212,26 +231,22 @@ public final class SkeletonSettlement {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         String url = args[1];
-        String statement =
+        Mode mode =
                 switch (args[2]) {
-                    case "journal" -> JOURNAL;
-                    case "counters" -> JOURNAL_AND_COUNTERS;
-                    case "rows" -> ROWS;
-                    case "deferred" -> EVENTS;
+                    case "journal" -> Mode.JOURNAL;
+                    case "counters" -> Mode.COUNTERS;
+                    case "rows" -> Mode.ROWS;
+                    case "deferred" -> Mode.DEFERRED;
                     default ->
                             throw new IllegalArgumentException(
                                     "mode journal, counters, rows or deferred: " + args[2]);
                 };
         Path data = Path.of(args[3]);
         try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-            c.createStatement()
-                    .execute(
-                            statement.equals(ROWS) || statement.equals(EVENTS)
-                                    ? ROWS_SCHEMA
-                                    : SCHEMA);
+            c.createStatement().execute(mode.headroomRows ? ROWS_SCHEMA : SCHEMA);
         }
         BlockingQueue<Report> queue = new ArrayBlockingQueue<>(4_096);
-        if (statement.equals(EVENTS)) {
+        if (mode.countersLater) {
             Connection c = DriverManager.getConnection(url, "postgres", "");
             Thread applier = new Thread(() -> applyCounters(c), "applier");
             applier.setDaemon(true);
@@ -239,8 +254,7 @@ public final class SkeletonSettlement {
         }
         for (int i = 0; i < COMMITTERS; i++) {
             Connection c = DriverManager.getConnection(url, "postgres", "");
-            Thread committer =
-                    new Thread(() -> commitGroups(c, statement, queue), "committer-" + i);
+            Thread committer = new Thread(() -> commitGroups(c, mode, queue), "committer-" + i);
             committer.setDaemon(true);
             committer.start();
         }
@@ -248,10 +262,9 @@ public final class SkeletonSettlement {
     }
 
     /** Takes every report waiting (at least one, at most {@link #MAX_GROUP}) and commits them. */
-    private static void commitGroups(Connection c, String statement, BlockingQueue<Report> queue) {
+    private static void commitGroups(Connection c, Mode mode, BlockingQueue<Report> queue) {
         List<Report> group = new ArrayList<>(MAX_GROUP);
-        boolean rows = statement.equals(ROWS) || statement.equals(EVENTS);
-        try (PreparedStatement write = c.prepareStatement(statement)) {
+        try (PreparedStatement write = c.prepareStatement(mode.statement)) {
             while (true) {
                 group.add(queue.take());
                 queue.drainTo(group, MAX_GROUP - 1);
@@ -259,14 +272,14 @@ public final class SkeletonSettlement {
                     write.setArray(1, texts(c, group.stream().map(Report::org)));
                     write.setArray(2, texts(c, group.stream().map(Report::requestId)));
                     write.setArray(3, texts(c, group.stream().map(Report::member)));
-                    if (rows) {
+                    if (mode.headroomRows) {
                         write.setArray(4, longs(c, group.stream().map(Report::inputTokens)));
                         write.setArray(5, longs(c, group.stream().map(Report::outputTokens)));
                         write.setArray(6, longs(c, group.stream().map(Report::costNanos)));
                     } else {
                         write.setArray(4, longs(c, group.stream().map(Report::costNanos)));
                     }
-                    if (statement.equals(EVENTS)) {
+                    if (mode.countersLater) {
                         try (ResultSet taken = write.executeQuery()) {
                             while (taken.next()) {
                                 PENDING.put(
