@@ -32,8 +32,11 @@ import org.junit.jupiter.api.Test;
  * measured; then the durable one-row commit alone, the floor of a gateway that writes before an
  * answer's last bytes. Beside them, the stack's own floor: {@link SkeletonGateway}, a relay on the
  * same server, client and database as Headroom's and nothing of its work, without ("stack") and
- * with ("stack-db") a durable one-row commit per answer. Not part of {@code ./test.sh}: {@code
- * bench/gateway.sh}; results in {@code target/bench/gateway.txt}.
+ * with ("stack-db") a durable one-row commit per answer, and ("stack-billed",
+ * "stack-billed-notify", "stack-billed-event", "stack-billed-all", each measured only when named in
+ * the targets) that commit and settlement batches beside the answers, from the least a gateway that
+ * bills each request must write to Headroom's database work ({@link SkeletonGateway.Billing}). Not
+ * part of {@code ./test.sh}: {@code bench/gateway.sh}; results in {@code target/bench/gateway.txt}.
  *
  * <p>For experiments: {@code -Dheadroom.gateway.targets=Headroom,nginx} and {@code
  * -Dheadroom.gateway.phases=plain,long} measure only those (the direct call always); {@code
@@ -245,7 +248,9 @@ class GatewayBenchmark {
                 out.add("nginx not installed (bench/gateway.sh installs it)");
             }
             // What the stack alone adds: Headroom's server, client and database, none of its work.
-            if (wanted.test("stack") || wanted.test("stack-db")) {
+            // Named only: an experiment's floor, not one of the whole command's.
+            List<String> billed = only.stream().filter(t -> t.startsWith("stack-billed")).toList();
+            if (wanted.test("stack") || wanted.test("stack-db") || !billed.isEmpty()) {
                 int skeletonPort;
                 try (ServerSocket s = new ServerSocket(0)) {
                     skeletonPort = s.getLocalPort();
@@ -270,6 +275,13 @@ class GatewayBenchmark {
                                     "stack-db",
                                     base + "/durable/v1/messages",
                                     Map.of("x-api-key", "k")));
+                }
+                // stack-billed on /billed/, stack-billed-all on /billed-all/ (SkeletonGateway).
+                for (String name : billed) {
+                    String path = name.replace("stack-", "/");
+                    targets.add(
+                            new Target(
+                                    name, base + path + "/v1/messages", Map.of("x-api-key", "k")));
                 }
             }
             HttpClient http =

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -34,6 +36,10 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
  * key, no admission, no price, no settlement. {@link GatewayBenchmark} runs it as its own process
  * (targets "stack" and "stack-db") beside Headroom and nginx, so what Headroom adds beyond it is
  * Headroom's own work, and what it adds beyond nginx is the stack's.
+ *
+ * <p>On {@code /billed} ("stack-billed") and its kin ({@link Billing}), the durable row and, beside
+ * the answers, settlement batches: from the least any gateway that bills each request must write to
+ * what Headroom's settlement writes and reads in its database, without any of its work in Java.
  *
  * <p>Arguments: the port to listen on, the stand-in model's base URL, a data directory.
  */
@@ -73,7 +79,17 @@ public final class SkeletonGateway {
                         .disableContentCompression()
                         .disableAutomaticRetries()
                         .build();
-        serve(port, data, new Relay(client, upstream, connections));
+        connections.peek().createStatement().execute(TABLES);
+        java.util.Map<String, BlockingQueue<String>> answered = new java.util.HashMap<>();
+        for (Billing billing : Billing.values()) {
+            BlockingQueue<String> queue = new ArrayBlockingQueue<>(100_000);
+            answered.put(billing.path, queue);
+            Connection c = pg.getPostgresDatabase().getConnection();
+            Thread.ofPlatform().daemon().start(() -> settle(c, billing, queue));
+        }
+        Connection listening = pg.getPostgresDatabase().getConnection();
+        Thread.ofPlatform().daemon().start(() -> listen(listening));
+        serve(port, data, new Relay(client, upstream, connections, answered));
     }
 
     /**
@@ -94,21 +110,177 @@ public final class SkeletonGateway {
         tomcat.getServer().await();
     }
 
+    /**
+     * What a settlement batch writes beside the answers, from the least a gateway that bills each
+     * request must do ({@code /billed}) towards what Headroom's settlement does in its database
+     * ({@code /billed-all}), so that one run tells which part of it the answers' tail feels. Each
+     * runs on a thread and connection of its own, a batch every 0.1 s, each batch one transaction
+     * committed without waiting for the disk; {@code ?} is the batch's request ids.
+     */
+    enum Billing {
+        // One narrow row per request with only its primary key, and the member's counter.
+        MINIMAL("/billed/", NARROW_EVENT, SPEND),
+        // The same with pg_notify of the member and the org, as Headroom's batches announce.
+        NOTIFY(
+                "/billed-notify/",
+                NARROW_EVENT,
+                SPEND,
+                "select pg_notify('headroom_state', 'M:' || pg_current_xact_id() || ':org_1:mem_1'),"
+                        + " pg_notify('headroom_state', 'O:' || pg_current_xact_id() || ':org_1')"),
+        // The counter, and each request as Headroom's usage_event row: twenty columns, the
+        // foreign key to its member, three more indexes.
+        EVENT("/billed-event/", USAGE_EVENT, SPEND),
+        // Headroom's database work of a batch: the member locked and the org's settings, the
+        // seat's allowances and the member's windows read, the usage_event rows, the daily sum,
+        // the window, the member's and the org's spend upserted, both announced.
+        ALL(
+                "/billed-all/",
+                "select * from member where org_id = 'org_1' and id = 'mem_1' for no key update",
+                "select * from settings where org_id = 'org_1'",
+                "select * from allowance where org_id = 'org_1'",
+                "select * from usage_window where org_id = 'org_1' and member_id = 'mem_1'",
+                USAGE_EVENT,
+                "insert into usage_daily values ('org_1', current_date, 'mem_1',"
+                        + " 'claude-sonnet-4-5', cardinality(?::text[]), 1, 2, 3)"
+                        + " on conflict (org_id, day, member_id, model) do update set"
+                        + " requests = usage_daily.requests + excluded.requests,"
+                        + " nanos = usage_daily.nanos + excluded.nanos,"
+                        + " input_tokens = usage_daily.input_tokens + excluded.input_tokens,"
+                        + " output_tokens = usage_daily.output_tokens + excluded.output_tokens",
+                "insert into usage_window values ('org_1', 'mem_1', 'session', now(), 1)"
+                        + " on conflict (org_id, member_id, window_name) do update set"
+                        + " used_nanos = usage_window.used_nanos + 1",
+                SPEND,
+                "insert into org_spend values ('org_1', '2026-12', 1) on conflict (org_id, period)"
+                        + " do update set nanos = org_spend.nanos + 1",
+                "select pg_notify('headroom_state', 'M:' || pg_current_xact_id() || ':org_1:mem_1'),"
+                        + " pg_notify('headroom_state', 'O:' || pg_current_xact_id() || ':org_1')");
+
+        final String path;
+        final List<String> statements;
+
+        Billing(String path, String... statements) {
+            this.path = path;
+            this.statements = List.of(statements);
+        }
+    }
+
+    private static final String NARROW_EVENT =
+            "insert into event select 'org_1', r, 'mem_1', 'claude-sonnet-4-5', 1200, 80, 4800000"
+                    + " from unnest(?::text[]) as r";
+    private static final String SPEND =
+            "insert into spend values ('mem_1', 4800000::bigint * cardinality(?::text[]))"
+                    + " on conflict (member_id) do update set nanos = spend.nanos + excluded.nanos";
+    private static final String USAGE_EVENT =
+            "insert into usage_event select 'org_1', r, 'mem_1', 'STANDARD', 'CLAUDE_CODE',"
+                    + " 'claude-sonnet-4-5', now(), '2026-12', now(), 1200, 80, 0, 0, 0, 0, false,"
+                    + " 4800000, 0, 4800000, md5(r) from unnest(?::text[]) as r";
+    private static final String TABLES =
+            """
+            create table event (org_id text, request_id text, member_id text, model text,
+              input_tokens bigint, output_tokens bigint, cost_nanos bigint,
+              primary key (org_id, request_id));
+            create table spend (member_id text primary key, nanos bigint not null);
+            create table member (org_id text not null, id text not null, email text not null,
+              name text not null, role text not null, seat_type text, extra_usage boolean,
+              spend_limit_nanos bigint, created_at timestamptz not null, primary key (org_id, id));
+            insert into member values ('org_1', 'mem_1', 'a@example.com', 'A', 'MEMBER',
+              'STANDARD', true, 50000000000, now());
+            create table settings (org_id text primary key, enabled boolean, limit_nanos bigint);
+            insert into settings values ('org_1', true, 2000000000000);
+            create table allowance (org_id text, seat_type text, window_name text, nanos bigint,
+              primary key (org_id, seat_type, window_name));
+            insert into allowance values ('org_1', 'STANDARD', 'session', 1000000000),
+              ('org_1', 'STANDARD', 'weekly', 9000000000);
+            create table usage_window (org_id text not null, member_id text not null,
+              window_name text not null, started_at timestamptz not null, used_nanos bigint not null,
+              primary key (org_id, member_id, window_name),
+              foreign key (org_id, member_id) references member (org_id, id));
+            create table usage_event (org_id text not null, request_id text not null,
+              member_id text not null, seat_type text, product text not null, model text not null,
+              occurred_at timestamptz not null, period text not null, received_at timestamptz not null,
+              input_tokens bigint not null, output_tokens bigint not null,
+              cache_write_5m_tokens bigint not null, cache_write_1h_tokens bigint not null,
+              cache_read_tokens bigint not null, web_search_requests bigint not null,
+              batch boolean not null, cost_nanos bigint not null, included_nanos bigint not null,
+              extra_nanos bigint not null, content_hash text not null,
+              primary key (org_id, request_id),
+              foreign key (org_id, member_id) references member (org_id, id));
+            create index on usage_event (org_id, member_id, period);
+            create index on usage_event (org_id, period, occurred_at);
+            create index on usage_event (org_id, received_at);
+            create table usage_daily (org_id text, day date, member_id text, model text,
+              requests bigint, nanos bigint, input_tokens bigint, output_tokens bigint,
+              primary key (org_id, day, member_id, model));
+            create table org_spend (org_id text, period text, nanos bigint,
+              primary key (org_id, period));
+            """;
+
+    /** Settles what was answered on {@code path}, a batch every 0.1 s, until the process ends. */
+    private static void settle(Connection c, Billing billing, BlockingQueue<String> answered) {
+        List<String> batch = new ArrayList<>();
+        List<PreparedStatement> statements = new ArrayList<>();
+        try {
+            for (String sql : billing.statements) {
+                statements.add(c.prepareStatement(sql));
+            }
+            c.setAutoCommit(false);
+            c.createStatement().execute("set synchronous_commit = off");
+            while (true) {
+                batch.add(answered.take());
+                Thread.sleep(100);
+                answered.drainTo(batch);
+                java.sql.Array ids = c.createArrayOf("text", batch.toArray());
+                for (int i = 0; i < statements.size(); i++) {
+                    if (billing.statements.get(i).contains("?")) {
+                        statements.get(i).setArray(1, ids);
+                    }
+                    statements.get(i).execute();
+                }
+                c.commit();
+                batch.clear();
+            }
+        } catch (InterruptedException | java.sql.SQLException e) {
+            System.err.println("The settlement of " + billing + " ended: " + e);
+        }
+    }
+
+    /** Hears the announcements of the batches, as a Headroom node does. */
+    private static void listen(Connection c) {
+        try {
+            c.createStatement().execute("listen headroom_state");
+            org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+            while (true) {
+                pg.getNotifications(0);
+            }
+        } catch (java.sql.SQLException e) {
+            System.err.println("The listener ended: " + e);
+        }
+    }
+
     private static final class Relay extends HttpServlet {
         private final transient CloseableHttpClient client;
         private final String upstream;
         private final transient BlockingQueue<Connection> connections;
+        private final transient java.util.Map<String, BlockingQueue<String>> answered;
 
-        Relay(CloseableHttpClient client, String upstream, BlockingQueue<Connection> connections) {
+        Relay(
+                CloseableHttpClient client,
+                String upstream,
+                BlockingQueue<Connection> connections,
+                java.util.Map<String, BlockingQueue<String>> answered) {
             this.client = client;
             this.upstream = upstream;
             this.connections = connections;
+            this.answered = answered;
         }
 
         @Override
         protected void doPost(HttpServletRequest request, HttpServletResponse response)
                 throws IOException {
-            boolean durable = request.getRequestURI().startsWith("/durable");
+            String uri = request.getRequestURI();
+            BlockingQueue<String> billed = answered.get(uri.substring(0, uri.indexOf('/', 1) + 1));
+            boolean durable = billed != null || uri.startsWith("/durable");
             byte[] body = request.getInputStream().readAllBytes();
             HttpPost post = new HttpPost(upstream + "/v1/messages");
             post.setHeader("x-api-key", "sk-bench");
@@ -132,20 +304,26 @@ public final class SkeletonGateway {
                     heldLength = n;
                 }
                 if (durable) {
-                    commitOneRow();
+                    String requestId = commitOneRow();
+                    if (billed != null) {
+                        billed.add(requestId);
+                    }
                 }
                 out.write(held, 0, heldLength);
                 out.flush();
             }
         }
 
-        private void commitOneRow() throws IOException {
+        /** Its request id. */
+        private String commitOneRow() throws IOException {
             Connection c = null;
             try {
                 c = connections.take();
                 try (PreparedStatement insert = c.prepareStatement(GatewayBenchmark.JOURNAL_ROW)) {
-                    insert.setString(1, UUID.randomUUID().toString());
+                    String requestId = UUID.randomUUID().toString();
+                    insert.setString(1, requestId);
                     insert.executeUpdate();
+                    return requestId;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
