@@ -79,7 +79,7 @@ public final class SkeletonGateway {
                         .disableContentCompression()
                         .disableAutomaticRetries()
                         .build();
-        connections.peek().createStatement().execute(TABLES);
+        connections.peek().createStatement().execute(SkeletonSettlement.ROWS_SCHEMA + TABLES);
         java.util.Map<String, BlockingQueue<String>> answered = new java.util.HashMap<>();
         for (Billing billing : Billing.values()) {
             BlockingQueue<String> queue = new ArrayBlockingQueue<>(100_000);
@@ -121,12 +121,7 @@ public final class SkeletonGateway {
         // One narrow row per request with only its primary key, and the member's counter.
         MINIMAL("/billed/", NARROW_EVENT, SPEND),
         // The same with pg_notify of the member and the org, as Headroom's batches announce.
-        NOTIFY(
-                "/billed-notify/",
-                NARROW_EVENT,
-                SPEND,
-                "select pg_notify('headroom_state', 'M:' || pg_current_xact_id() || ':org_1:mem_1'),"
-                        + " pg_notify('headroom_state', 'O:' || pg_current_xact_id() || ':org_1')"),
+        NOTIFY("/billed-notify/", NARROW_EVENT, SPEND, ANNOUNCE),
         // The counter, and each request as Headroom's usage_event row: twenty columns, the
         // foreign key to its member, three more indexes.
         EVENT("/billed-event/", USAGE_EVENT, SPEND),
@@ -140,21 +135,26 @@ public final class SkeletonGateway {
                 "select * from allowance where org_id = 'org_1'",
                 "select * from usage_window where org_id = 'org_1' and member_id = 'mem_1'",
                 USAGE_EVENT,
-                "insert into usage_daily values ('org_1', current_date, 'mem_1',"
-                        + " 'claude-sonnet-4-5', cardinality(?::text[]), 1, 2, 3)"
-                        + " on conflict (org_id, day, member_id, model) do update set"
+                "insert into usage_daily (org_id, day, member_id, seat_type, product, model,"
+                        + " requests, extra_nanos, input_tokens, output_tokens) values ('org_1',"
+                        + " current_date, 'mem_1', 'STANDARD', 'CLAUDE_CODE', 'claude-sonnet-4-5',"
+                        + " cardinality(?::text[]), 1, 2, 3) on conflict (org_id, day, member_id,"
+                        + " seat_type, product, model) do update set"
                         + " requests = usage_daily.requests + excluded.requests,"
-                        + " nanos = usage_daily.nanos + excluded.nanos,"
+                        + " extra_nanos = usage_daily.extra_nanos + excluded.extra_nanos,"
                         + " input_tokens = usage_daily.input_tokens + excluded.input_tokens,"
                         + " output_tokens = usage_daily.output_tokens + excluded.output_tokens",
                 "insert into usage_window values ('org_1', 'mem_1', 'session', now(), 1)"
                         + " on conflict (org_id, member_id, window_name) do update set"
                         + " used_nanos = usage_window.used_nanos + 1",
-                SPEND,
-                "insert into org_spend values ('org_1', '2026-12', 1) on conflict (org_id, period)"
-                        + " do update set nanos = org_spend.nanos + 1",
-                "select pg_notify('headroom_state', 'M:' || pg_current_xact_id() || ':org_1:mem_1'),"
-                        + " pg_notify('headroom_state', 'O:' || pg_current_xact_id() || ':org_1')");
+                "insert into member_period_spend (org_id, member_id, period, extra_nanos)"
+                        + " values ('org_1', 'mem_1', '2026-12', 4800000::bigint *"
+                        + " cardinality(?::text[])) on conflict (org_id, member_id, period) do update"
+                        + " set extra_nanos = member_period_spend.extra_nanos + excluded.extra_nanos",
+                "insert into org_period_spend (org_id, period, extra_nanos) values ('org_1',"
+                        + " '2026-12', 1) on conflict (org_id, period) do update set"
+                        + " extra_nanos = org_period_spend.extra_nanos + 1",
+                ANNOUNCE);
 
         final String path;
         final List<String> statements;
@@ -165,6 +165,9 @@ public final class SkeletonGateway {
         }
     }
 
+    private static final String ANNOUNCE =
+            "select pg_notify('headroom_state', 'M:' || pg_current_xact_id() || ':org_1:mem_1'),"
+                    + " pg_notify('headroom_state', 'O:' || pg_current_xact_id() || ':org_1')";
     private static final String NARROW_EVENT =
             "insert into event select 'org_1', r, 'mem_1', 'claude-sonnet-4-5', 1200, 80, 4800000"
                     + " from unnest(?::text[]) as r";
@@ -175,45 +178,20 @@ public final class SkeletonGateway {
             "insert into usage_event select 'org_1', r, 'mem_1', 'STANDARD', 'CLAUDE_CODE',"
                     + " 'claude-sonnet-4-5', now(), '2026-12', now(), 1200, 80, 0, 0, 0, 0, false,"
                     + " 4800000, 0, 4800000, md5(r) from unnest(?::text[]) as r";
+    // Beside Headroom's own tables (SkeletonSettlement.ROWS_SCHEMA): the narrow row and counter,
+    // and stand-ins for the org's settings and its seats' allowances that a settlement reads.
     private static final String TABLES =
             """
             create table event (org_id text, request_id text, member_id text, model text,
               input_tokens bigint, output_tokens bigint, cost_nanos bigint,
               primary key (org_id, request_id));
             create table spend (member_id text primary key, nanos bigint not null);
-            create table member (org_id text not null, id text not null, email text not null,
-              name text not null, role text not null, seat_type text, extra_usage boolean,
-              spend_limit_nanos bigint, created_at timestamptz not null, primary key (org_id, id));
-            insert into member values ('org_1', 'mem_1', 'a@example.com', 'A', 'MEMBER',
-              'STANDARD', true, 50000000000, now());
             create table settings (org_id text primary key, enabled boolean, limit_nanos bigint);
             insert into settings values ('org_1', true, 2000000000000);
             create table allowance (org_id text, seat_type text, window_name text, nanos bigint,
               primary key (org_id, seat_type, window_name));
             insert into allowance values ('org_1', 'STANDARD', 'session', 1000000000),
               ('org_1', 'STANDARD', 'weekly', 9000000000);
-            create table usage_window (org_id text not null, member_id text not null,
-              window_name text not null, started_at timestamptz not null, used_nanos bigint not null,
-              primary key (org_id, member_id, window_name),
-              foreign key (org_id, member_id) references member (org_id, id));
-            create table usage_event (org_id text not null, request_id text not null,
-              member_id text not null, seat_type text, product text not null, model text not null,
-              occurred_at timestamptz not null, period text not null, received_at timestamptz not null,
-              input_tokens bigint not null, output_tokens bigint not null,
-              cache_write_5m_tokens bigint not null, cache_write_1h_tokens bigint not null,
-              cache_read_tokens bigint not null, web_search_requests bigint not null,
-              batch boolean not null, cost_nanos bigint not null, included_nanos bigint not null,
-              extra_nanos bigint not null, content_hash text not null,
-              primary key (org_id, request_id),
-              foreign key (org_id, member_id) references member (org_id, id));
-            create index on usage_event (org_id, member_id, period);
-            create index on usage_event (org_id, period, occurred_at);
-            create index on usage_event (org_id, received_at);
-            create table usage_daily (org_id text, day date, member_id text, model text,
-              requests bigint, nanos bigint, input_tokens bigint, output_tokens bigint,
-              primary key (org_id, day, member_id, model));
-            create table org_spend (org_id text, period text, nanos bigint,
-              primary key (org_id, period));
             """;
 
     /** Settles what was answered on {@code path}, a batch every 0.1 s, until the process ends. */
